@@ -1,0 +1,134 @@
+// Package config holds the settings every command shares, with defaults
+// from New, overridden by CHOKEPOINT_* environment variables and then by
+// command flags.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Config is the effective configuration.
+type Config struct {
+	// DataDir keeps downloaded and imported list versions. Empty means the
+	// bundled lists only, with nothing written.
+	DataDir string
+	// MaxShrink is the share (0..1) by which a new list version may be
+	// smaller than the one it replaces before it is refused.
+	MaxShrink float64
+	// Threshold is the default match threshold.
+	Threshold float64
+	// Addr is the listen address of serve.
+	Addr string
+	// LogLevel is debug, info, warn or error.
+	LogLevel string
+	// LogFormat is text or json.
+	LogFormat string
+}
+
+// New returns the defaults.
+func New() Config {
+	dir := ""
+	if home, err := os.UserHomeDir(); err == nil {
+		dir = filepath.Join(home, ".local", "share", "chokepoint")
+	}
+	if x := os.Getenv("XDG_DATA_HOME"); x != "" {
+		dir = filepath.Join(x, "chokepoint")
+	}
+	return Config{
+		DataDir:   dir,
+		MaxShrink: 0.10,
+		Threshold: 0.80,
+		Addr:      "127.0.0.1:8080",
+		LogLevel:  "info",
+		LogFormat: "text",
+	}
+}
+
+// Vars names each environment variable and what it sets, for `chokepoint
+// config` and the docs.
+var Vars = []struct{ Name, Field, Help string }{
+	{"CHOKEPOINT_DATA_DIR", "DataDir", "directory for downloaded and imported list versions"},
+	{"CHOKEPOINT_MAX_SHRINK", "MaxShrink", "largest share (0..1) a new list version may shrink by"},
+	{"CHOKEPOINT_THRESHOLD", "Threshold", "default match threshold in [0,1]"},
+	{"CHOKEPOINT_ADDR", "Addr", "listen address of serve"},
+	{"CHOKEPOINT_LOG_LEVEL", "LogLevel", "debug, info, warn or error"},
+	{"CHOKEPOINT_LOG_FORMAT", "LogFormat", "text or json"},
+}
+
+// FromEnv applies the CHOKEPOINT_* variables found by getenv to c.
+// Unknown CHOKEPOINT_* variables are an error so a typo is not ignored.
+func (c *Config) FromEnv(environ []string) error {
+	known := make(map[string]bool)
+	for _, v := range Vars {
+		known[v.Name] = true
+	}
+	var errs []error
+	for _, kv := range environ {
+		name, val, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, "CHOKEPOINT_") {
+			continue
+		}
+		if !known[name] {
+			if strings.HasPrefix(name, "CHOKEPOINT_URL_") {
+				continue // list URLs, read by the lists command
+			}
+			errs = append(errs, fmt.Errorf("unknown environment variable %s", name))
+			continue
+		}
+		if err := c.set(name, val); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Config) set(name, val string) error {
+	switch name {
+	case "CHOKEPOINT_DATA_DIR":
+		c.DataDir = val
+	case "CHOKEPOINT_MAX_SHRINK", "CHOKEPOINT_THRESHOLD":
+		f, err := strconv.ParseFloat(val, 64)
+		if err != nil {
+			return fmt.Errorf("%s: %q is not a number", name, val)
+		}
+		if name == "CHOKEPOINT_MAX_SHRINK" {
+			c.MaxShrink = f
+		} else {
+			c.Threshold = f
+		}
+	case "CHOKEPOINT_ADDR":
+		c.Addr = val
+	case "CHOKEPOINT_LOG_LEVEL":
+		c.LogLevel = val
+	case "CHOKEPOINT_LOG_FORMAT":
+		c.LogFormat = val
+	}
+	return nil
+}
+
+// Validate reports every bad setting at once.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.MaxShrink < 0 || c.MaxShrink > 1 {
+		errs = append(errs, fmt.Errorf("max shrink %v: want a share between 0 and 1", c.MaxShrink))
+	}
+	if c.Threshold <= 0 || c.Threshold > 1 {
+		errs = append(errs, fmt.Errorf("threshold %v: want a score in (0,1]", c.Threshold))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("log level %q: want debug, info, warn or error", c.LogLevel))
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		errs = append(errs, fmt.Errorf("log format %q: want text or json", c.LogFormat))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,21 @@
+package country
+
+import "testing"
+
+func TestCode(t *testing.T) {
+	cases := map[string]string{
+		"Iran": "IR", "Iran, Islamic Republic of": "IR", "Korea, North": "KP", "Burma": "MM",
+		"Russia": "RU", "RU": "RU", "RUS": "RU", "Germany": "DE", "United Arab Emirates": "AE",
+		"Türkiye": "TR", "Hong Kong": "HK", "China": "CN", "Côte d'Ivoire": "CI", "Iraq": "IQ",
+		"Kazakhstan": "KZ", "Armenia": "AM", "00": "", "": "", "Atlantis": "", "Syria": "SY",
+		"Congo, Democratic Republic of the": "CD", "Region: Crimea": "UA", "the Netherlands": "NL",
+	}
+	for in, want := range cases {
+		if got := Code(in); got != want {
+			t.Errorf("Code(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := Name("IR"); got != "Iran" {
+		t.Errorf("Name(IR) = %q", got)
+	}
+}
