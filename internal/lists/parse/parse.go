@@ -132,14 +132,22 @@ func LineCol(data []byte, off int64) (line, col int) {
 type XMLReader struct {
 	File string
 	dec  *xml.Decoder
-	data []byte
+	data []byte // the whole file when known, for Raw
 	path []string
 }
 
-// NewXMLReader returns a reader over data, which must be the whole file so
-// that errors can give a line number.
+// NewXMLReader returns a reader over data, the whole file; Raw can then
+// return the published text of an element.
 func NewXMLReader(data []byte, file string) *XMLReader {
-	dec := xml.NewDecoder(bytes.NewReader(data))
+	x := NewXMLStream(bytes.NewReader(data), file)
+	x.data = data
+	return x
+}
+
+// NewXMLStream returns a reader over r for files too large to hold in
+// memory (SDN_ADVANCED.XML). Raw returns "" on such a reader.
+func NewXMLStream(r io.Reader, file string) *XMLReader {
+	dec := xml.NewDecoder(r)
 	dec.Strict = true
 	// Only UTF-8 is accepted: the official lists are UTF-8, and a charset
 	// reader would be one more way in for a hostile file.
@@ -150,7 +158,7 @@ func NewXMLReader(data []byte, file string) *XMLReader {
 		}
 		return nil, fmt.Errorf("unsupported encoding %q (want UTF-8)", label)
 	}
-	return &XMLReader{File: file, dec: dec, data: data}
+	return &XMLReader{File: file, dec: dec}
 }
 
 // Path returns the current element path, such as
@@ -167,7 +175,7 @@ func (x *XMLReader) Errorf(field, format string, args ...any) *Error {
 
 func (x *XMLReader) wrap(field string, err error) *Error {
 	off := x.dec.InputOffset()
-	line, col := LineCol(x.data, off)
+	line, col := x.dec.InputPos()
 	return &Error{File: x.File, Line: line, Column: col, Offset: off, Path: x.Path(), Field: field, Err: err}
 }
 
