@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every Fuzz target in the module for a short time (default 10s each).
+# Usage: scripts/fuzz.sh [DURATION]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+t="${1:-10s}"
+status=0
+for pkg in $(go list ./...); do
+  dir=$(go list -f '{{.Dir}}' "$pkg")
+  for target in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u); do
+    echo "fuzz $pkg $target ($t)"
+    if ! go test -run='^$' -fuzz="^${target}\$" -fuzztime="$t" -fuzzminimizetime=1s "$pkg" >/tmp/fuzz.$$ 2>&1; then
+      cat /tmp/fuzz.$$; status=1
+    fi
+  done
+done
+rm -f /tmp/fuzz.$$
+exit $status
