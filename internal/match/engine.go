@@ -2,47 +2,430 @@
 // [0,1] and explains each score.
 //
 // It is the screening stage of the data flow: it reads entity datasets,
-// builds an index over their names and identifiers, and answers queries.
-// An Engine is immutable once built; a list update builds a new one.
+// builds an in-memory index over their names and identifiers, and answers
+// queries. An Engine is immutable once built, so any number of goroutines
+// may screen with it at once; a list update builds a new one and swaps it
+// in.
+//
+// Retrieval never scans the list: query tokens are looked up by their
+// spelling-variant key, by keys one deletion away (typos), and by the keys
+// of joined neighbours (split and joined words); very common tokens only
+// confirm candidates that rarer tokens found. Identifiers are looked up
+// exactly, whatever the name says.
 package match
 
 import (
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/chokepoint-dev/chokepoint/internal/country"
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
+	"github.com/chokepoint-dev/chokepoint/internal/names"
 )
 
 // DefaultThreshold is the score from which a candidate counts as a match.
+// Scores are calibrated around it: an exact primary name or strong alias
+// scores 1, an exact weak alias 0.75, and a name that differs by a typo or
+// a transliteration variant about 0.9.
 const DefaultThreshold = 0.80
+
+// tok is one analysed name token with its weight.
+type tok struct {
+	text  string
+	key   string
+	class string
+	kind  names.TokenKind
+	w     float32 // informativeness, from how rare the key is in the lists
+	// geo marks a country name inside an organisation's name ("Banco
+	// Santander Chile"), which names a distinct subsidiary.
+	geo bool
+	// initials marks a token joined from single letters.
+	initials bool
+	// id numbers the distinct texts of list tokens (-1 for a text no list
+	// name has), so that per-query similarity can be memoised.
+	id int32
+}
+
+// nameRec is one indexed name of one entity.
+type nameRec struct {
+	ent   int32
+	name  int16 // index in the entity's Names
+	toks  []tok
+	joins []join   // neighbouring tokens written as one word
+	legal []string // legal-form classes
+	wsum  float32  // total token weight, for ranking candidates
+}
+
+// join is 2 or 3 neighbouring tokens written as one word, precomputed so
+// that split and joined words ("Abd al Rahman" / "Abdulrahman") cost no
+// work per comparison.
+type join struct {
+	i, span int
+	t       tok
+}
+
+// joinsOf returns the joined forms of neighbouring word tokens.
+func joinsOf(toks []tok) []join {
+	var out []join
+	for i := 0; i+1 < len(toks); i++ {
+		if !joinable(&toks[i]) {
+			continue
+		}
+		text := toks[i].text
+		for span := 2; span <= maxSpan && i+span <= len(toks); span++ {
+			if !joinable(&toks[i+span-1]) {
+				break
+			}
+			text += toks[i+span-1].text
+			out = append(out, join{i: i, span: span, t: tok{text: text, key: names.Key(text), kind: names.Word}})
+		}
+	}
+	return out
+}
+
+func joinable(t *tok) bool { return t.kind == names.Word || t.kind == names.Particle }
+
+// entInfo is what scoring needs of an entity, parsed once at build time.
+type entInfo struct {
+	typ       entity.Type
+	dobs      []entity.Date
+	countries []string
+	gender    byte // 'm', 'f' or 0
+	version   string
+	cluster   int32 // index into Engine.clusters, or -1
+}
 
 // Engine screens queries against a fixed set of datasets.
 type Engine struct {
 	datasets []*entity.Dataset
-	byID     map[string]*entity.Entity
+	ents     []*entity.Entity
+	info     []entInfo
+	byID     map[string]int32
+	names    []nameRec
+	// post maps a token key to the names holding it; del maps a key with
+	// one letter deleted to the names holding the full key.
+	post map[string][]int32
+	del  map[string][]int32
+	ids  map[string][]int32 // normalised identifier -> entities
+	df   map[string]int32   // key -> number of names holding it
+	// tokID interns the texts of list tokens.
+	tokID map[string]int32
+	// clusters group entries of different lists that are the same party.
+	clusters []cluster
+	scratch  sync.Pool
+	maxDF    float64
 }
 
-// New builds an engine over datasets.
+// cluster is a set of entities on different lists judged to be one party.
+type cluster struct {
+	members []int32
+	reasons map[int32]string // member -> why it joined
+}
+
+// New builds an engine over datasets. It analyses every name once, so it
+// costs about a second for the full official lists on two cores.
 func New(datasets []*entity.Dataset) *Engine {
-	e := &Engine{datasets: datasets, byID: make(map[string]*entity.Entity)}
+	e := &Engine{
+		datasets: datasets,
+		byID:     make(map[string]int32),
+		post:     make(map[string][]int32),
+		del:      make(map[string][]int32),
+		ids:      make(map[string][]int32),
+		df:       make(map[string]int32),
+		tokID:    make(map[string]int32),
+	}
 	for _, d := range datasets {
 		for _, ent := range d.Entities {
-			e.byID[ent.ID] = ent
+			if _, dup := e.byID[ent.ID]; dup {
+				continue
+			}
+			e.byID[ent.ID] = int32(len(e.ents))
+			e.ents = append(e.ents, ent)
+			e.info = append(e.info, newEntInfo(ent, d.Version))
 		}
 	}
+	e.analyseNames()
+	e.buildIndex()
+	e.buildClusters()
+	n := len(e.names)
+	e.scratch.New = func() any { return newScratch(n) }
 	return e
+}
+
+func newEntInfo(ent *entity.Entity, version string) entInfo {
+	in := entInfo{typ: ent.Type, dobs: ent.BirthDates, countries: ent.AllCountries(), version: version, cluster: -1}
+	switch strings.ToLower(ent.Gender) {
+	case "male", "m":
+		in.gender = 'm'
+	case "female", "f":
+		in.gender = 'f'
+	}
+	return in
+}
+
+func nameKind(t entity.Type) names.Kind {
+	switch t {
+	case entity.Person:
+		return names.Person
+	case entity.Organization, entity.Vessel, entity.Aircraft:
+		return names.Org
+	}
+	return names.Any
+}
+
+// analyseNames runs name analysis over every name on all cores.
+func (e *Engine) analyseNames() {
+	type job struct{ lo, hi int }
+	perEnt := make([][]nameRec, len(e.ents))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	chunk := (len(e.ents) + workers - 1) / max(workers, 1)
+	for w := 0; w < workers; w++ {
+		lo, hi := w*chunk, min((w+1)*chunk, len(e.ents))
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				ent := e.ents[i]
+				kind := nameKind(ent.Type)
+				seen := make(map[string]bool, len(ent.Names))
+				for j, n := range ent.Names {
+					a := names.Analyze(n.Full, kind)
+					toks, legal := convertTokens(a, kind)
+					if len(toks) == 0 {
+						continue
+					}
+					sig := signature(toks)
+					// The same words under another kind of name add nothing
+					// to retrieval; the best-ranked one is kept.
+					if seen[sig] {
+						continue
+					}
+					seen[sig] = true
+					perEnt[i] = append(perEnt[i], nameRec{ent: int32(i), name: int16(j), toks: toks, joins: joinsOf(toks), legal: legal})
+				}
+			}
+		}(lo, hi)
+	}
+	wg.Wait()
+	for _, recs := range perEnt {
+		e.names = append(e.names, recs...)
+	}
+}
+
+func convertTokens(a names.Analysis, kind names.Kind) ([]tok, []string) {
+	toks := make([]tok, 0, len(a.Tokens))
+	for _, t := range a.Tokens {
+		if t.Kind == names.LegalForm {
+			continue
+		}
+		// alignScore tracks tokens in 64-bit masks; no real name comes close.
+		if len(toks) == 48 {
+			break
+		}
+		nt := tok{text: t.Text, key: t.Key, class: t.Class, kind: t.Kind}
+		if n := len(toks); n > 0 {
+			prev := &toks[n-1]
+			// Dotted initials of an organisation are one acronym:
+			// "L.X.C. Aviation" is "LXC Aviation".
+			if kind == names.Org && nt.kind == names.Initial && (prev.kind == names.Initial || prev.initials) {
+				prev.text += nt.text
+				prev.key = names.Key(prev.text)
+				prev.kind = names.Word
+				prev.initials = true
+				continue
+			}
+			// "Forty-four" is 44.
+			if nt.kind == names.Number && prev.kind == names.Number && isTens(prev.class) && len(nt.class) == 1 && nt.class != "0" {
+				prev.class = prev.class[:1] + nt.class
+				prev.text = prev.class
+				prev.key = prev.class
+				continue
+			}
+		}
+		if kind == names.Org && nt.kind == names.Word && len(nt.text) > 3 && country.Code(nt.text) != "" {
+			nt.geo = true
+		}
+		toks = append(toks, nt)
+	}
+	return toks, a.LegalForms
+}
+
+func isTens(s string) bool {
+	return len(s) == 2 && s[1] == '0' && s[0] >= '2' && s[0] <= '9'
+}
+
+func signature(toks []tok) string {
+	var b strings.Builder
+	for _, t := range toks {
+		b.WriteString(t.text)
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+// indexKeys returns the keys a name is found by: each token's key, and the
+// key of each pair of neighbours written as one word.
+func indexKeys(toks []tok, out []string) []string {
+	for i, t := range toks {
+		if t.key != "" {
+			out = append(out, t.key)
+		}
+		if i+1 < len(toks) && toks[i].kind == names.Word && toks[i+1].kind == names.Word {
+			out = append(out, names.Key(t.text+toks[i+1].text))
+		}
+	}
+	return out
+}
+
+// deletions returns key with each single letter removed, for keys long
+// enough that a one-letter typo still leaves them distinctive.
+func deletions(key string, out []string) []string {
+	if len(key) < 4 {
+		return out
+	}
+	for i := 0; i < len(key); i++ {
+		if i > 0 && key[i] == key[i-1] {
+			continue
+		}
+		out = append(out, key[:i]+key[i+1:])
+	}
+	return out
+}
+
+func (e *Engine) buildIndex() {
+	var keys, dels []string
+	for i := range e.names {
+		keys = indexKeys(e.names[i].toks, keys[:0])
+		slices.Sort(keys)
+		keys = slices.Compact(keys)
+		for _, k := range keys {
+			e.post[k] = append(e.post[k], int32(i))
+			e.df[k]++
+			dels = deletions(k, dels[:0])
+			for _, d := range dels {
+				if p := e.del[d]; len(p) == 0 || p[len(p)-1] != int32(i) {
+					e.del[d] = append(p, int32(i))
+				}
+			}
+		}
+	}
+	n := float64(len(e.names) + 1)
+	e.maxDF = math.Log(n)
+	for i := range e.names {
+		for j := range e.names[i].toks {
+			t := &e.names[i].toks[j]
+			t.w = e.weight(t)
+			id, ok := e.tokID[t.text]
+			if !ok {
+				id = int32(len(e.tokID))
+				e.tokID[t.text] = id
+			}
+			t.id = id
+			e.names[i].wsum += t.w
+		}
+	}
+	for i, ent := range e.ents {
+		for _, id := range ent.Identifiers {
+			for _, k := range idKeys(id.Number) {
+				if p := e.ids[k]; len(p) == 0 || p[len(p)-1] != int32(i) {
+					e.ids[k] = append(p, int32(i))
+				}
+			}
+		}
+	}
+}
+
+// weight is a token's informativeness in [0.1,1]: rare surnames weigh
+// most, MUHAMMAD and COMPANY little, particles (AL, BIN) least.
+func (e *Engine) weight(t *tok) float32 {
+	switch t.kind {
+	case names.Particle:
+		return 0.15
+	case names.Initial:
+		return 0.3
+	case names.Number:
+		return 1
+	}
+	df := float64(e.df[t.key])
+	idf := 1.0
+	if e.maxDF > 0 && df > 0 {
+		idf = math.Log((float64(len(e.names))+1)/df) / e.maxDF
+	}
+	w := 0.35 + 0.65*idf
+	if t.kind == names.OrgWord {
+		w *= 0.6
+	}
+	return float32(min(w, 1))
+}
+
+// idKeys returns the lookup keys of an identifier: upper-case letters and
+// digits only, and, for numbers written with a prefix such as "IMO" or
+// "INN", the number alone. Short numbers are not keys: they collide.
+func idKeys(s string) []string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(s) {
+		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		}
+	}
+	k := b.String()
+	if len(k) < 5 {
+		return nil
+	}
+	out := []string{k}
+	i := 0
+	for i < len(k) && k[i] >= 'A' && k[i] <= 'Z' {
+		i++
+	}
+	if i > 0 && i <= 4 && len(k)-i >= 6 && isDigits(k[i:]) {
+		out = append(out, k[i:])
+	}
+	return out
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // Entity returns the entity with the given id.
 func (e *Engine) Entity(id string) (*entity.Entity, bool) {
-	ent, ok := e.byID[id]
-	return ent, ok
+	i, ok := e.byID[id]
+	if !ok {
+		return nil, false
+	}
+	return e.ents[i], true
 }
 
 // Datasets returns the datasets the engine screens against.
 func (e *Engine) Datasets() []*entity.Dataset { return e.datasets }
 
-// Screen returns the entities q may be, best first.
-func (e *Engine) Screen(q Query, opt Options) ([]Match, error) {
-	if err := q.Validate(); err != nil {
-		return nil, err
+// Stats describes the index, for logs and benchmarks.
+type Stats struct {
+	Entities, Names, Keys, DeletionKeys, Identifiers, Clusters int
+}
+
+// Stats returns the size of the index.
+func (e *Engine) Stats() Stats {
+	return Stats{len(e.ents), len(e.names), len(e.post), len(e.del), len(e.ids), len(e.clusters)}
+}
+
+// countryCodes maps a query's country field to codes; it accepts codes and
+// names.
+func countryCode(s string) string {
+	if s == "" {
+		return ""
 	}
-	return nil, nil
+	return country.Code(s)
 }

@@ -1,0 +1,653 @@
+package match
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/chokepoint-dev/chokepoint/internal/entity"
+	"github.com/chokepoint-dev/chokepoint/internal/names"
+)
+
+// Tuning of retrieval. A token whose names exceed commonPostings only
+// confirms candidates found by rarer tokens, which keeps MUHAMMAD, AL and
+// COMPANY from pulling in thousands of names.
+const (
+	commonPostings = 3000
+	maxCandidates  = 80
+	maxTokens      = 16
+	// minShare is the share of the query's weight a listed name must be
+	// found by to be scored at all: below it no name can reach a score
+	// near the threshold.
+	minShare = 0.4
+)
+
+// scratch is per-query working memory, pooled so that screening allocates
+// little.
+type scratch struct {
+	acc     []float32
+	stamp   []int32
+	touched []int32
+	keys    []string
+	memo    simMemo
+}
+
+// simMemo remembers, for one query, the similarity of each query token to
+// each list token text already compared: candidate names share most of
+// their words, and the edit distance is the costliest step of scoring.
+type simMemo []map[int32]float32
+
+func (m *simMemo) reset(n int) {
+	for len(*m) < n {
+		*m = append(*m, make(map[int32]float32))
+	}
+	for i := 0; i < n; i++ {
+		clear((*m)[i])
+	}
+}
+
+func (m simMemo) sim(i int, a, b *tok) float64 {
+	if m == nil || b.id < 0 || i >= len(m) {
+		return tokSim(a, b)
+	}
+	if s, ok := m[i][b.id]; ok {
+		return float64(s)
+	}
+	s := tokSim(a, b)
+	m[i][b.id] = float32(s)
+	return s
+}
+
+func newScratch(n int) *scratch {
+	return &scratch{acc: make([]float32, n), stamp: make([]int32, n)}
+}
+
+func (s *scratch) reset() {
+	for _, i := range s.touched {
+		s.acc[i] = 0
+		s.stamp[i] = 0
+	}
+	s.touched = s.touched[:0]
+}
+
+// query is an analysed Query.
+type query struct {
+	Query
+	toks    []tok
+	joins   []join
+	legal   []string
+	kind    names.Kind
+	dob     entity.Date
+	country string
+	gender  byte
+	ids     []string
+	memo    simMemo
+}
+
+func (e *Engine) analyseQuery(q Query) query {
+	aq := query{Query: q}
+	if t, ok := entity.ParseType(string(q.Type)); ok {
+		aq.Type = t
+	}
+	aq.kind = nameKind(aq.Type)
+	a := names.Analyze(q.Name, aq.kind)
+	aq.toks, aq.legal = convertTokens(a, aq.kind)
+	if len(aq.toks) > maxTokens {
+		aq.toks = aq.toks[:maxTokens]
+	}
+	for i := range aq.toks {
+		t := &aq.toks[i]
+		t.w = e.weight(t)
+		t.id = -1
+		if id, ok := e.tokID[t.text]; ok {
+			t.id = id
+		}
+	}
+	aq.joins = joinsOf(aq.toks)
+	aq.dob, _ = entity.ParseDate(q.DOB)
+	aq.country = countryCode(q.Country)
+	switch strings.ToLower(q.Gender) {
+	case "male", "m":
+		aq.gender = 'm'
+	case "female", "f":
+		aq.gender = 'f'
+	}
+	for _, id := range q.IDs {
+		aq.ids = append(aq.ids, idKeys(id)...)
+	}
+	return aq
+}
+
+// Screen returns the entities q may be, best first: matches (score at or
+// above the threshold) and near matches (within 0.1 below it, or above
+// opt.MinScore when set). Entries of several lists that are the same
+// party come back once, the others in AlsoListed.
+func (e *Engine) Screen(q Query, opt Options) ([]Match, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	threshold := opt.Threshold
+	if threshold <= 0 {
+		threshold = DefaultThreshold
+	}
+	limit := opt.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	minScore := opt.MinScore
+	if minScore <= 0 {
+		minScore = threshold - 0.1
+	}
+	aq := e.analyseQuery(q)
+	s := e.scratch.Get().(*scratch)
+	defer func() { s.reset(); e.scratch.Put(s) }()
+
+	cands := e.retrieve(&aq, s, opt.Sources)
+	s.memo.reset(len(aq.toks))
+	aq.memo = s.memo
+	byEnt := make(map[int32]*scored, len(cands))
+	for _, ni := range cands {
+		rec := &e.names[ni]
+		if !e.allowed(rec.ent, opt.Sources) {
+			continue
+		}
+		sc := e.scoreName(&aq, rec, false)
+		if old, ok := byEnt[rec.ent]; !ok || sc.nameScore > old.nameScore {
+			byEnt[rec.ent] = sc
+		}
+	}
+	for _, k := range aq.ids {
+		for _, ei := range e.ids[k] {
+			if !e.allowed(ei, opt.Sources) {
+				continue
+			}
+			sc, ok := byEnt[ei]
+			if !ok {
+				sc = e.bestNameOf(&aq, ei)
+				byEnt[ei] = sc
+			}
+			sc.idMatch = k
+		}
+	}
+	results := make([]*scored, 0, len(byEnt))
+	for ei, sc := range byEnt {
+		sc.ent = ei
+		e.applyFactors(&aq, sc, false)
+		if sc.score >= minScore {
+			results = append(results, sc)
+		}
+	}
+	slices.SortFunc(results, func(a, b *scored) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(e.ents[a.ent].ID, e.ents[b.ent].ID)
+	})
+	return e.assemble(&aq, results, threshold, limit), nil
+}
+
+func (e *Engine) allowed(ei int32, sources []string) bool {
+	return len(sources) == 0 || slices.Contains(sources, e.ents[ei].Source)
+}
+
+// retrieve returns candidate names for the query, best-supported first.
+func (e *Engine) retrieve(q *query, s *scratch, sources []string) []int32 {
+	type tokPost struct {
+		i     int
+		lists [][]int32
+		size  int
+	}
+	var tps []tokPost
+	var totalW float32
+	for i, t := range q.toks {
+		tp := tokPost{i: i}
+		add := func(p []int32) {
+			if len(p) > 0 {
+				tp.lists = append(tp.lists, p)
+				tp.size += len(p)
+			}
+		}
+		add(e.post[t.key])
+		if t.kind == names.Word || t.kind == names.OrgWord {
+			// A key one letter longer or shorter than the query's is a typo
+			// away: look up both directions of the deletion index.
+			add(e.del[t.key])
+			s.keys = deletions(t.key, s.keys[:0])
+			for _, d := range s.keys {
+				add(e.post[d])
+				add(e.del[d])
+			}
+		}
+		if i+1 < len(q.toks) && t.kind == names.Word && q.toks[i+1].kind == names.Word {
+			add(e.post[names.Key(t.text+q.toks[i+1].text)])
+		}
+		if tp.size > 0 {
+			tps = append(tps, tp)
+		}
+		if t.kind != names.Particle {
+			totalW += t.w
+		}
+	}
+	if len(tps) == 0 {
+		return nil
+	}
+	slices.SortFunc(tps, func(a, b tokPost) int { return cmp.Compare(a.size, b.size) })
+	for n, tp := range tps {
+		w := q.toks[tp.i].w
+		stamp := int32(tp.i + 1)
+		// The rarest token always opens candidates; common ones only
+		// confirm what rarer tokens found.
+		open := n == 0 || tp.size <= commonPostings
+		for _, p := range tp.lists {
+			for _, ni := range p {
+				if s.stamp[ni] == stamp {
+					continue
+				}
+				if s.acc[ni] == 0 {
+					if !open {
+						continue
+					}
+					s.touched = append(s.touched, ni)
+				}
+				s.stamp[ni] = stamp
+				s.acc[ni] += w
+			}
+		}
+	}
+	// Keep the names that share enough of the query's weight to possibly
+	// score near the threshold, best first.
+	minAcc := float32(minShare) * totalW
+	out := make([]int32, 0, min(len(s.touched), maxCandidates))
+	for _, ni := range s.touched {
+		if s.acc[ni] >= minAcc && (len(sources) == 0 || e.allowed(e.names[ni].ent, sources)) {
+			out = append(out, ni)
+		}
+	}
+	if len(out) > maxCandidates {
+		// Rank by a Dice-like estimate, so that among names sharing all of
+		// a query's common words the ones with fewest other words come
+		// first: "MOHAMED OMAR MOHAMED" before "MOHAMED OMAR MOHAMED
+		// ABDULLAHI HASSAN".
+		pre := func(ni int32) float32 {
+			a := s.acc[ni]
+			return a / (totalW + e.names[ni].wsum - a + 1e-6)
+		}
+		slices.SortFunc(out, func(a, b int32) int {
+			if c := cmp.Compare(pre(b), pre(a)); c != 0 {
+				return c
+			}
+			return cmp.Compare(a, b)
+		})
+		out = out[:maxCandidates]
+	}
+	return out
+}
+
+// scored is one entity's evaluation for one query.
+type scored struct {
+	ent       int32
+	name      int16
+	nameScore float64 // after the weak-alias and legal-form factors
+	raw       float64 // token alignment score alone
+	pairs     []TokenPair
+	legalNote string
+	idMatch   string
+	factors   []Factor
+	score     float64
+}
+
+// bestNameOf scores every name of an entity, for entities found by
+// identifier alone.
+func (e *Engine) bestNameOf(q *query, ei int32) *scored {
+	var best *scored
+	lo, _ := slices.BinarySearchFunc(e.names, ei, func(r nameRec, t int32) int { return cmp.Compare(r.ent, t) })
+	for i := lo; i < len(e.names) && e.names[i].ent == ei; i++ {
+		sc := e.scoreName(q, &e.names[i], false)
+		if best == nil || sc.nameScore > best.nameScore {
+			best = sc
+		}
+	}
+	if best == nil {
+		best = &scored{ent: ei}
+	}
+	return best
+}
+
+// Weak aliases and differing legal forms scale a name score down.
+const (
+	weakAliasFactor = 0.75
+	legalFormFactor = 0.92
+)
+
+// scoreName scores one listed name against the query. With explain set it
+// also keeps the token alignment and the legal-form note for display.
+func (e *Engine) scoreName(q *query, rec *nameRec, explain bool) *scored {
+	ent := e.ents[rec.ent]
+	person := ent.Type == entity.Person || (ent.Type == entity.Unknown && q.kind == names.Person)
+	raw, pairs := alignScore(q.toks, rec.toks, q.joins, rec.joins, person, q.memo, explain)
+	sc := &scored{ent: rec.ent, name: rec.name, raw: raw, pairs: pairs, nameScore: raw}
+	n := ent.Names[rec.name]
+	if n.Quality == entity.Weak {
+		sc.nameScore *= weakAliasFactor
+	}
+	if len(q.legal) > 0 && len(rec.legal) > 0 && !overlaps(q.legal, rec.legal) {
+		sc.nameScore *= legalFormFactor
+		if explain {
+			sc.legalNote = fmt.Sprintf("legal forms differ (%s / %s)", strings.Join(q.legal, ","), strings.Join(rec.legal, ","))
+		}
+	}
+	return sc
+}
+
+// nameRecOf returns the index record of an entity's name.
+func (e *Engine) nameRecOf(ei int32, name int16) *nameRec {
+	lo, _ := slices.BinarySearchFunc(e.names, ei, func(r nameRec, t int32) int { return cmp.Compare(r.ent, t) })
+	for i := lo; i < len(e.names) && e.names[i].ent == ei; i++ {
+		if e.names[i].name == name {
+			return &e.names[i]
+		}
+	}
+	return nil
+}
+
+func overlaps(a, b []string) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// tokSim is the similarity of two tokens in [0,1].
+func tokSim(a, b *tok) float64 {
+	if a.text == b.text {
+		return 1
+	}
+	if a.kind == names.Number || b.kind == names.Number {
+		return 0
+	}
+	if a.class != "" && a.class == b.class {
+		return 1
+	}
+	if isFiliation(a) && isFiliation(b) {
+		return 1
+	}
+	if a.kind == names.Initial || b.kind == names.Initial {
+		if a.text[0] == b.text[0] {
+			return 0.8
+		}
+		return 0
+	}
+	s := tokenSim(a.text, b.text)
+	if s < 0.85 && inflected(a.text, b.text) {
+		s = 0.85
+	}
+	if a.key != "" && a.key == b.key {
+		// Same skeleton: a transliteration or spelling variant. Short
+		// skeletons collide more, so they prove less.
+		ks := 0.9
+		if len(a.key) <= 2 {
+			ks = 0.8
+		}
+		s = max(s, ks)
+	} else if s == 0 && len(a.key) >= 4 && len(b.key) >= 4 {
+		s = 0.85 * tokenSim(a.key, b.key)
+	}
+	return s
+}
+
+// inflected reports whether one token is the other with a short ending
+// added, as Baltic, Slavic and Greek names inflect (Putin / Putinas,
+// Lavrov / Lavrovs).
+func inflected(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return len(a) >= 4 && len(b)-len(a) <= 2 && strings.HasPrefix(b, a)
+}
+
+type cand struct {
+	qi, ni int
+	qn, nn int // how many tokens each side of the pair spans (1 to 3)
+	sim    float64
+}
+
+// Weights of unmatched tokens. An omitted token (one side has a word the
+// other lacks: a middle name, a patronymic, a branch word) is weak
+// evidence against a match; a substituted one (both sides have a word
+// the other lacks: AL-DULAIMI against AL-TIKRITI) is strong evidence
+// against, however common the words are.
+const (
+	omitPerson      = 0.3
+	omitOrg         = 0.6
+	substituteFloor = 0.8
+	maxSpan         = 3
+)
+
+// alignScore aligns query and listed tokens in any order, greedily by
+// similarity, allowing up to three neighbouring tokens on one side to
+// stand for one joined token on the other, and returns a weighted Dice
+// score: matched weight over matched weight plus the cost of the
+// unmatched tokens (see omitPerson and substituteFloor).
+func alignScore(q, n []tok, qj, nj []join, person bool, memo simMemo, explain bool) (float64, []TokenPair) {
+	if len(q) == 0 || len(n) == 0 {
+		return 0, nil
+	}
+	var buf [64]cand
+	cands := buf[:0]
+	for i := range q {
+		for j := range n {
+			if s := memo.sim(i, &q[i], &n[j]); s > 0 {
+				cands = append(cands, cand{i, j, 1, 1, s})
+			}
+		}
+	}
+	// Joined and split words: "Abd al Rahman" / "Abdulrahman",
+	// "van der Bilt" / "Vanderbilt".
+	cands = joinCands(cands, qj, n, false)
+	cands = joinCands(cands, nj, q, true)
+	// Best pairs first; among equals, pairs of equal span, then earlier
+	// tokens, so results are deterministic. The list is short: an
+	// insertion sort beats a generic sort here.
+	for i := 1; i < len(cands); i++ {
+		c := cands[i]
+		j := i
+		for j > 0 && (cands[j-1].sim < c.sim || cands[j-1].sim == c.sim && cands[j-1].qn+cands[j-1].nn > c.qn+c.nn) {
+			cands[j] = cands[j-1]
+			j--
+		}
+		cands[j] = c
+	}
+	var qUsed, nUsed uint64
+	var matchedSim, matched float64
+	var pairs []TokenPair
+	var order [][2]int
+	for _, c := range cands {
+		qm := spanMask(c.qi, c.qn)
+		nm := spanMask(c.ni, c.nn)
+		if qm == 0 || nm == 0 || qUsed&qm != 0 || nUsed&nm != 0 {
+			continue
+		}
+		qUsed |= qm
+		nUsed |= nm
+		wq := spanWeight(q, c.qi, c.qn)
+		wn := spanWeight(n, c.ni, c.nn)
+		matchedSim += c.sim * (wq + wn)
+		// The part of a pair that does not agree is charged like a
+		// substitution: MOHAMED ~ AHMED is mostly a different name.
+		matched += c.sim*(wq+wn) + (1-c.sim)*(max(wq, substituteFloor)+max(wn, substituteFloor))
+		if explain {
+			pairs = append(pairs, TokenPair{Query: spanText(q, c.qi, c.qn), Listed: spanText(n, c.ni, c.nn), Score: round(c.sim)})
+		}
+		order = append(order, [2]int{c.qi, c.ni})
+	}
+	if matched == 0 {
+		return 0, nil
+	}
+	var uq, un [64]unmatched
+	lq := unmatchedTokens(q, qUsed, uq[:0])
+	ln := unmatchedTokens(n, nUsed, un[:0])
+	omit := omitOrg
+	if person {
+		omit = omitPerson
+	}
+	var cost float64
+	k := min(len(lq), len(ln))
+	for i := 0; i < k; i++ {
+		cost += max(lq[i].w, substituteFloor) + max(ln[i].w, substituteFloor)
+	}
+	for _, rest := range [][]unmatched{lq[k:], ln[k:]} {
+		for _, u := range rest {
+			if u.strict {
+				// A number or a country in an organisation's name marks
+				// another fund, vessel or subsidiary even when the other
+				// name simply lacks it.
+				cost += max(u.w, substituteFloor)
+			} else {
+				cost += omit * u.w
+			}
+		}
+	}
+	score := matchedSim / (matched + cost)
+	if person && patronymicSwap(q, n, order) {
+		// "SALMAN BIN MUHAMMAD" is the son of Muhammad, "MUHAMMAD BIN
+		// SALMAN" the son of Salman: the same words name another man.
+		score *= patronymicFactor
+	}
+	return score, pairs
+}
+
+// patronymicFactor scales a person score whose aligned names sit on
+// opposite sides of "bin"/"ibn"/"ben" in the two names.
+const patronymicFactor = 0.7
+
+func isFiliation(t *tok) bool {
+	switch t.text {
+	case "bin", "ibn", "ben", "bint", "binti", "ould", "walad":
+		return true
+	}
+	return false
+}
+
+// patronymicSwap reports whether a word before the filiation particle on
+// one side is aligned with a word after it on the other.
+func patronymicSwap(q, n []tok, order [][2]int) bool {
+	fq, fn := -1, -1
+	for i := range q {
+		if isFiliation(&q[i]) {
+			fq = i
+			break
+		}
+	}
+	for j := range n {
+		if isFiliation(&n[j]) {
+			fn = j
+			break
+		}
+	}
+	if fq < 0 || fn < 0 {
+		return false
+	}
+	for _, p := range order {
+		if p[0] == fq || p[1] == fn {
+			continue
+		}
+		if (p[0] < fq) != (p[1] < fn) {
+			return true
+		}
+	}
+	return false
+}
+
+type unmatched struct {
+	w      float64
+	strict bool
+}
+
+// unmatchedTokens appends the tokens not in used, heaviest first.
+func unmatchedTokens(t []tok, used uint64, out []unmatched) []unmatched {
+	for i := range t {
+		if i < 64 && used&(1<<uint(i)) == 0 {
+			out = append(out, unmatched{float64(t[i].w), t[i].kind == names.Number || t[i].geo})
+		}
+	}
+	for i := 1; i < len(out); i++ {
+		u := out[i]
+		j := i
+		for j > 0 && out[j-1].w < u.w {
+			out[j] = out[j-1]
+			j--
+		}
+		out[j] = u
+	}
+	return out
+}
+
+// joinCands adds candidate pairs where a joined form of neighbouring
+// tokens on one side matches one token of the other. flip says the joins
+// are the listed side's.
+func joinCands(cands []cand, joins []join, b []tok, flip bool) []cand {
+	for k := range joins {
+		jt := &joins[k].t
+		for j := range b {
+			bt := &b[j]
+			// Only a long word can be a joined form, and only one about as
+			// long as the join; the cheap checks spare most comparisons.
+			if bt.kind != names.Word || len(bt.text) < 5 || absDiff(len(bt.text), len(jt.text)) > 3 || bt.text[0] != jt.text[0] {
+				continue
+			}
+			s := tokSim(jt, bt)
+			if s < 0.8 {
+				continue
+			}
+			if flip {
+				cands = append(cands, cand{j, joins[k].i, 1, joins[k].span, s})
+			} else {
+				cands = append(cands, cand{joins[k].i, j, joins[k].span, 1, s})
+			}
+		}
+	}
+	return cands
+}
+
+func absDiff(a, b int) int {
+	if a > b {
+		return a - b
+	}
+	return b - a
+}
+
+func spanMask(i, n int) uint64 {
+	if i+n > 64 {
+		return 0
+	}
+	return (uint64(1)<<uint(n) - 1) << uint(i)
+}
+
+func spanWeight(t []tok, i, n int) float64 {
+	var w float64
+	for k := i; k < i+n; k++ {
+		w += float64(t[k].w)
+	}
+	if n > 1 {
+		// Several tokens standing for one count as one.
+		w /= float64(n)
+	}
+	return w
+}
+
+func spanText(t []tok, i, n int) string {
+	if n == 1 {
+		return t[i].text
+	}
+	parts := make([]string, n)
+	for k := range parts {
+		parts[k] = t[i+k].text
+	}
+	return strings.Join(parts, " ")
+}
+
+func round(f float64) float64 { return math.Round(f*1000) / 1000 }
