@@ -1,0 +1,219 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chokepoint-dev/chokepoint/internal/config"
+	"github.com/chokepoint-dev/chokepoint/internal/match"
+	"github.com/chokepoint-dev/chokepoint/internal/orders"
+)
+
+// checkExamples are the examples with the decision a compliance officer
+// expects, and a rule each must show.
+var checkExamples = []struct {
+	file     string
+	decision orders.Decision
+	rule     string
+}{
+	{"clean-bearings-germany.json", orders.Clear, ""},
+	{"stm32-armenia-uae-payer.json", orders.DecisionReview, orders.RuleCHPLTransshipment},
+	{"gnss-kazakhstan-astrakhan.json", orders.DecisionBlock, orders.RuleCaspian},
+	{"amirabad-makhachkala.json", orders.DecisionBlock, orders.RuleSupp7},
+	{"listed-party-mehrabi.json", orders.DecisionBlock, orders.RulePartySanctions},
+}
+
+// realEngine loads the bundled lists, skipping when the engine cannot yet
+// find the seed entity.
+func realEngine(t *testing.T) *match.Engine {
+	t.Helper()
+	realOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "chokepoint-check-test")
+		if err != nil {
+			realSkip = err.Error()
+			return
+		}
+		defer os.RemoveAll(dir)
+		cfg := config.New()
+		cfg.DataDir = dir
+		var logs bytes.Buffer
+		e := &env{cfg: cfg, stdout: &bytes.Buffer{}, stderr: &logs, log: newLogger(cfg, &logs)}
+		eng, err := loadEngine(context.Background(), e)
+		if err != nil {
+			realSkip = fmt.Sprintf("the lists do not load yet: %v", err)
+			return
+		}
+		ms, err := eng.Screen(match.Query{Name: "Abdollah Mehrabi"}, match.Options{})
+		if err != nil || len(ms) == 0 || !ms[0].Match {
+			realSkip = fmt.Sprintf("the engine over the bundled lists does not match \"Abdollah Mehrabi\" yet (%d results, err %v)", len(ms), err)
+			return
+		}
+		realEng = eng
+	})
+	if realEng == nil {
+		t.Skipf("skipping: %s", realSkip)
+	}
+	return realEng
+}
+
+var (
+	realOnce sync.Once
+	realEng  *match.Engine
+	realSkip string
+)
+
+// TestCheckExamplesRealEngine checks every example end to end against the
+// real lists.
+func TestCheckExamplesRealEngine(t *testing.T) {
+	eng := realEngine(t)
+	c := orders.NewChecker(eng, nil)
+	for _, ex := range checkExamples {
+		t.Run(ex.file, func(t *testing.T) {
+			f, err := os.Open(filepath.Join("../../examples", ex.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			o, err := orders.Decode(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := c.Check(context.Background(), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Decision != ex.decision {
+				var b strings.Builder
+				rep.WriteText(&b)
+				t.Fatalf("decision %s, want %s\n%s", rep.Decision, ex.decision, b.String())
+			}
+			found := ex.rule == ""
+			for _, fd := range rep.Findings {
+				found = found || fd.Rule == ex.rule
+				if fd.Evidence.Field == "" || fd.Source == "" || fd.SourceURL == "" || fd.RuleVersion == "" {
+					t.Errorf("finding %s lacks evidence or source: %+v", fd.Rule, fd)
+				}
+			}
+			if !found {
+				t.Errorf("rule %s did not fire", ex.rule)
+			}
+			if len(rep.ListVersions) < 3 {
+				t.Errorf("list versions %v: want the sanctions lists as well as CHPL and Supp. 7", rep.ListVersions)
+			}
+		})
+	}
+}
+
+// TestCheckCommand runs the command in process: a single order, an
+// invalid order, and a batch with --fail-on.
+func TestCheckCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping: loads the lists twice")
+	}
+	realEngine(t)
+	dir := t.TempDir()
+	environ := []string{"CHOKEPOINT_DATA_DIR=" + dir}
+	ctx := context.Background()
+
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"check", "--json", "../../examples/listed-party-mehrabi.json"}, strings.NewReader(""), &stdout, &stderr, environ)
+	if code != 0 {
+		t.Fatalf("check --json exit %d: %s", code, stderr.String())
+	}
+	var rep orders.Report
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatalf("decode report: %v\n%s", err, stdout.String())
+	}
+	if rep.Decision != orders.DecisionBlock || rep.OrderID != "EX-005-LISTED-CONSIGNEE" {
+		t.Errorf("report %s %s, want EX-005-LISTED-CONSIGNEE block", rep.OrderID, rep.Decision)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "party-history.json")); err != nil {
+		t.Errorf("party history not saved: %v", err)
+	}
+
+	stdout.Reset()
+	stderr.Reset()
+	code = run(ctx, []string{"check", "../../examples/invalid-order.json"}, strings.NewReader(""), &stdout, &stderr, environ)
+	if code != 1 || !strings.Contains(stderr.String(), "lines[0].hs_code") || !strings.Contains(stderr.String(), "route.vessel_imo") {
+		t.Errorf("invalid order: exit %d, stderr %s; want 1 naming every bad field", code, stderr.String())
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("invalid order printed a report: %s", stdout.String())
+	}
+
+	out := filepath.Join(dir, "results.jsonl")
+	stderr.Reset()
+	code = run(ctx, []string{"check", "--in", "../../examples/orders.jsonl", "--out", out, "--fail-on", "block", "--no-history"}, strings.NewReader(""), &stdout, &stderr, environ)
+	if code != 1 {
+		t.Errorf("batch --fail-on block: exit %d, want 1; stderr %s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "1 clear, 1 review, 3 block, 1 invalid") || !strings.Contains(stderr.String(), "orders/s") {
+		t.Errorf("batch summary missing or wrong: %s", stderr.String())
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var got []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var res struct {
+			Line    int             `json:"line"`
+			OrderID string          `json:"order_id"`
+			Report  *orders.Report  `json:"report"`
+			Fields  json.RawMessage `json:"fields"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &res); err != nil {
+			t.Fatal(err)
+		}
+		if res.Report != nil {
+			got = append(got, string(res.Report.Decision))
+		} else {
+			got = append(got, "invalid@"+res.OrderID)
+		}
+	}
+	if want := "clear,review,block,invalid@EX-BAD-LINE,block,block"; strings.Join(got, ",") != want {
+		t.Errorf("batch results %s, want %s (in input order)", strings.Join(got, ","), want)
+	}
+}
+
+// BenchmarkCheckRealEngine checks the 50-line, 6-party order of the
+// orders benchmarks against the real lists.
+func BenchmarkCheckRealEngine(b *testing.B) {
+	cfg := config.New()
+	cfg.DataDir = b.TempDir()
+	var logs bytes.Buffer
+	e := &env{cfg: cfg, stdout: &bytes.Buffer{}, stderr: &logs, log: newLogger(cfg, &logs)}
+	eng, err := loadEngine(context.Background(), e)
+	if err != nil {
+		b.Skipf("lists do not load: %v", err)
+	}
+	c := orders.NewChecker(eng, nil)
+	o := &orders.Order{ID: "BENCH", Route: orders.Route{ExportCountry: "DE", DestinationCountry: "AM", PortOfDischarge: "Poti",
+		VesselName: "Nordic Light", PaymentOriginCountry: "AE"}}
+	names := []string{"Ararat Components Trading LLC", "Abdollah Mehrabi", "Steppe Cargo Forwarding LLP", "Gulf Horizon General Trading FZE", "Maschinenbau Voss GmbH", "Bosphorus Teknik Makina"}
+	for i, r := range []string{orders.RoleBuyer, orders.RoleConsignee, orders.RoleEndUser, orders.RoleIntermediateConsignee, orders.RoleFreightForwarder, orders.RolePayer} {
+		o.Parties = append(o.Parties, orders.Party{Role: r, Name: names[i], Country: "AM"})
+	}
+	descs := []string{"32-bit microcontrollers STM32F405RGT6", "GNSS receiver modules NEO-M8N", "Deep groove ball bearings", "Office chairs", "Tantalum capacitors"}
+	codes := []string{"8542.31.0000", "8526.91", "848210", "9401 30", "8532.21.0000"}
+	for i := 0; i < 50; i++ {
+		o.Lines = append(o.Lines, orders.Line{Description: descs[i%5], HSCode: codes[i%5], Quantity: 1})
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := c.Check(ctx, o); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

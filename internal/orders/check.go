@@ -1,0 +1,774 @@
+package orders
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chokepoint-dev/chokepoint/internal/entity"
+	"github.com/chokepoint-dev/chokepoint/internal/goods"
+	"github.com/chokepoint-dev/chokepoint/internal/match"
+	"github.com/chokepoint-dev/chokepoint/internal/route"
+)
+
+// Screener screens one party against the sanctions lists; match.Engine
+// satisfies it.
+type Screener interface {
+	Screen(q match.Query, opt match.Options) ([]match.Match, error)
+}
+
+// datasetLister is what a Screener may also offer to say which list
+// versions it screens against (match.Engine does).
+type datasetLister interface {
+	Datasets() []*entity.Dataset
+}
+
+// Checker applies the rules to orders. It is safe for concurrent use once
+// configured.
+type Checker struct {
+	screener Screener
+	rules    *Rules
+	route    *route.Data
+	chpl     *goods.List
+	supp7    *goods.List
+	comps    *goods.Matcher
+	history  History
+	now      func() time.Time
+	cache    *screenCache
+}
+
+// screenCache keeps screening results across orders: batches name the same
+// customers again and again, and a Checker screens against one version of
+// the lists, so a result stays valid for the Checker's life.
+type screenCache struct {
+	mu  sync.Mutex
+	max int
+	m   map[string][]match.Match
+}
+
+func (c *screenCache) get(key string) ([]match.Match, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ms, ok := c.m[key]
+	return ms, ok
+}
+
+func (c *screenCache) put(key string, ms []match.Match) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= c.max {
+		clear(c.m) // crude but bounded; a batch refills it quickly
+	}
+	c.m[key] = ms
+}
+
+// NewChecker returns a checker screening parties with s under rules; nil
+// rules means DefaultRules.
+func NewChecker(s Screener, rules *Rules) *Checker {
+	if rules == nil {
+		rules = DefaultRules()
+	}
+	return &Checker{
+		screener: s,
+		rules:    rules,
+		route:    route.Default(),
+		chpl:     goods.CHPL(),
+		supp7:    goods.Supp7(),
+		comps:    goods.Components(),
+		now:      time.Now,
+	}
+}
+
+// SetHistory makes the checker record parties in h and report the ones
+// seen for the first time. Without a history, only a party's
+// customer_since date can show it is new.
+func (c *Checker) SetHistory(h History) { c.history = h }
+
+// SetCache makes the checker keep up to n screening results across orders.
+// Use it only while the Screener's lists do not change (one Checker per
+// list version); n <= 0 turns the cache off.
+func (c *Checker) SetCache(n int) {
+	if n <= 0 {
+		c.cache = nil
+		return
+	}
+	c.cache = &screenCache{max: n, m: make(map[string][]match.Match)}
+}
+
+// SetClock replaces time.Now, for tests.
+func (c *Checker) SetClock(now func() time.Time) { c.now = now }
+
+// Rules returns the rules the checker applies.
+func (c *Checker) Rules() *Rules { return c.rules }
+
+// check is the state of one order check.
+type check struct {
+	c   *Checker
+	o   *Order
+	n   *normal
+	ref time.Time
+	rep *Report
+	// seen dedupes findings by rule, field and what they point to.
+	seen map[findingKey]bool
+
+	risky        bool            // an embargoed or transshipment place, or a party finding
+	supp7Targets []place         // Iran, Russia, Belarus or Crimea destinations
+	transDest    []place         // transshipment destinations
+	highPriority bool            // some line is CHPL, Supp. 7 or a component hit
+	partyHit     map[string]bool // party paths with a list finding
+}
+
+type findingKey struct {
+	rule, field, entity, hs6, component, relation, country, locode string
+}
+
+type place struct {
+	field, value, iso string
+	region            *route.Region
+}
+
+// Check screens the order and returns its report. An invalid order returns
+// a *ValidationError and no report.
+func (c *Checker) Check(ctx context.Context, o *Order) (*Report, error) {
+	n, err := o.normalize()
+	if err != nil {
+		return nil, err
+	}
+	now := c.now().UTC()
+	st := &check{c: c, o: o, n: n, ref: now, seen: make(map[findingKey]bool), partyHit: make(map[string]bool)}
+	if !n.date.IsZero() {
+		st.ref = time.Date(n.date.Year, time.Month(n.date.Month), n.date.Day, 0, 0, 0, 0, time.UTC)
+	}
+	st.rep = &Report{
+		OrderID:      o.ID,
+		ListVersions: map[string]string{goods.CHPLName: c.chpl.Version, goods.Supp7Name: c.supp7.Version},
+		RulesVersion: c.rules.Version,
+		RulesFile:    c.rules.File,
+		CheckedAt:    now.Format(time.RFC3339),
+		Caveats:      []string{OwnershipCaveat},
+		Findings:     []Finding{},
+	}
+	st.lists()
+	st.places()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := st.parties(); err != nil {
+		return nil, err
+	}
+	if err := st.vessel(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	st.goods()
+	st.redFlags()
+	st.incomplete()
+	st.decide()
+	return st.rep, nil
+}
+
+// add records a finding of rule id at its full or weak severity, once per
+// rule and evidence field and entry.
+func (st *check) add(id string, weak bool, ev Evidence, format string, args ...any) {
+	r := st.c.rules.Rule(id)
+	key := findingKey{id, ev.Field, ev.EntityID, ev.HS6, ev.Component, ev.Relation, ev.Country, ev.LOCODE}
+	if st.seen[key] {
+		return
+	}
+	st.seen[key] = true
+	sev, weight := r.Severity, r.Weight
+	if weak && r.WeakSeverity != "" {
+		sev, weight = r.WeakSeverity, r.Weight/2
+	}
+	st.rep.Findings = append(st.rep.Findings, Finding{
+		Rule:        id,
+		RuleVersion: r.Version,
+		Severity:    sev,
+		Incomplete:  strings.HasPrefix(id, "incomplete."),
+		Reason:      capitalize(fmt.Sprintf(format, args...)),
+		Evidence:    ev,
+		Source:      r.Source,
+		SourceURL:   r.SourceURL,
+		SourceDate:  r.SourceDate,
+		Weight:      weight,
+	})
+}
+
+func (st *check) lists() {
+	dl, ok := st.c.screener.(datasetLister)
+	if !ok {
+		return
+	}
+	ds := dl.Datasets()
+	for _, d := range ds {
+		v := d.Version
+		if v == "" {
+			v = d.Published
+		}
+		st.rep.ListVersions[d.Source] = v
+	}
+	if len(ds) == 0 {
+		st.add(RuleNoLists, false, Evidence{Field: "parties"}, "No sanctions lists are loaded, so the party and vessel checks compared against nothing; load the lists and check again")
+	}
+}
+
+// places runs the country, region and port rules over every place the
+// order names.
+func (st *check) places() {
+	n, r := st.n, &st.o.Route
+	var ps []place
+	addISO := func(field, value, iso string) {
+		if iso != "" {
+			ps = append(ps, place{field: field, value: value, iso: iso})
+		}
+	}
+	addISO("route.export_country", r.ExportCountry, n.export)
+	addISO("route.destination_country", r.DestinationCountry, n.dest)
+	addISO("route.payment_origin_country", r.PaymentOriginCountry, n.payment)
+	for _, p := range n.parties {
+		addISO(p.path+".country", p.Country, p.country)
+		for _, f := range []struct{ field, v string }{{".city", p.City}, {".address", p.Address}} {
+			if reg, ok := st.c.route.OccupiedRegion(f.v); ok {
+				ps = append(ps, place{field: p.path + f.field, value: f.v, iso: "UA", region: &reg})
+			}
+		}
+	}
+	ports := []struct{ field, v string }{{"route.port_of_loading", r.PortOfLoading}}
+	for i, t := range r.TransshipmentPorts {
+		ports = append(ports, struct{ field, v string }{fmt.Sprintf("route.transshipment_ports[%d]", i), t})
+	}
+	ports = append(ports, struct{ field, v string }{"route.port_of_discharge", r.PortOfDischarge})
+	for _, pt := range ports {
+		if strings.TrimSpace(pt.v) == "" {
+			continue
+		}
+		if reg, ok := st.c.route.OccupiedRegion(pt.v); ok {
+			ps = append(ps, place{field: pt.field, value: pt.v, iso: "UA", region: &reg})
+		}
+		port, ok := st.c.route.Port(pt.v)
+		if !ok {
+			st.add(RulePortUnknown, false, Evidence{Field: pt.field, Value: pt.v},
+				"Port %q is not a known UN/LOCODE or port name, so the Caspian and occupied-port checks could not use it", pt.v)
+			continue
+		}
+		ps = append(ps, place{field: pt.field, value: pt.v, iso: port.Country})
+		if port.CaspianIRRU() {
+			st.risky = true
+			alt := ""
+			if len(port.Alternatives) > 0 {
+				alt = fmt.Sprintf(" (the name also fits %s; the Caspian reading is kept)", strings.Join(port.Alternatives, ", "))
+			}
+			st.add(RuleCaspian, false, Evidence{Field: pt.field, Value: pt.v, LOCODE: port.LOCODE, Port: port.Name, Country: port.Country, FactSource: port.Source, FactTag: port.Tag},
+				"%s is a Caspian Sea port of %s (%s)%s, on the route Iranian drones and munitions take to Russia", port.Name, port.Country, orDash(port.LOCODE), alt)
+		}
+	}
+	destField := func(field string) bool {
+		switch {
+		case field == "route.destination_country", field == "route.port_of_discharge", strings.HasPrefix(field, "route.transshipment_ports"):
+			return true
+		case strings.HasPrefix(field, "parties["):
+			i := partyIndex(field)
+			role := st.o.Parties[i].Role
+			return role == RoleConsignee || role == RoleEndUser || role == RoleIntermediateConsignee
+		}
+		return false
+	}
+	supp7Field := func(field string) bool {
+		switch {
+		case field == "route.destination_country", field == "route.port_of_discharge":
+			return true
+		case strings.HasPrefix(field, "parties["):
+			role := st.o.Parties[partyIndex(field)].Role
+			return role == RoleConsignee || role == RoleEndUser
+		}
+		return false
+	}
+	for _, p := range ps {
+		if p.region != nil {
+			st.risky = true
+			st.add(RuleOccupied, p.region.Partial, Evidence{Field: p.field, Value: p.value, Region: p.region.Region, Country: "UA", FactSource: p.region.Source, FactTag: p.region.Tag},
+				"%q names %s, in the %s region of Ukraine%s", p.value, p.region.Name, p.region.Region, partialNote(p.region))
+			if p.region.Region == "Crimea" && supp7Field(p.field) {
+				st.supp7Targets = append(st.supp7Targets, p)
+			}
+			continue
+		}
+		if f, ok := st.c.route.Embargoed(p.iso); ok {
+			st.risky = true
+			st.add(RuleEmbargoed, false, Evidence{Field: p.field, Value: p.value, Country: p.iso, FactSource: f.Source, FactTag: f.Tag},
+				"%s is %s, a comprehensively embargoed country", st.where(p.field), f.Name)
+			if (p.iso == "IR" || p.iso == "RU" || p.iso == "BY") && supp7Field(p.field) {
+				st.supp7Targets = append(st.supp7Targets, p)
+			}
+			continue
+		}
+		if f, ok := st.c.route.Transshipment(p.iso); ok && p.field != "route.export_country" {
+			st.risky = true
+			st.add(RuleTransshipment, false, Evidence{Field: p.field, Value: p.value, Country: p.iso, FactSource: f.Source, FactTag: f.Tag},
+				"%s is %s, a transshipment jurisdiction named in the US red-flag alerts", st.where(p.field), f.Name)
+			if destField(p.field) {
+				st.transDest = append(st.transDest, p)
+			}
+		}
+	}
+}
+
+func capitalize(s string) string {
+	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
+		return string(s[0]-'a'+'A') + s[1:]
+	}
+	return s
+}
+
+func partialNote(r *route.Region) string {
+	if r.Partial {
+		return " (only partly occupied: check the exact address)"
+	}
+	return ", which is occupied"
+}
+
+func partyIndex(field string) int {
+	var i int
+	fmt.Sscanf(field, "parties[%d]", &i)
+	return i
+}
+
+var fieldWordsReplacer = strings.NewReplacer("route.", "the ", "_", " ", ".", " ", "[", " ", "]", "")
+
+// where names an order field in words: "the consignee's country"
+// for parties[1].country, "the port of loading" for route.port_of_loading.
+func (st *check) where(field string) string {
+	if strings.HasPrefix(field, "parties[") {
+		p := st.o.Parties[partyIndex(field)]
+		_, attr, _ := strings.Cut(field, ".")
+		return fmt.Sprintf("the %s's %s (%s)", strings.ReplaceAll(p.Role, "_", " "), strings.ReplaceAll(attr, "_", " "), strings.TrimSuffix(field, "."+attr))
+	}
+	return fieldWordsReplacer.Replace(field)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "no UN/LOCODE"
+	}
+	return s
+}
+
+func (st *check) options() match.Options {
+	t := st.c.rules.Thresholds
+	return match.Options{Threshold: t.PartyMatch, MinScore: t.PartyReview, Limit: 5}
+}
+
+func queryKey(q match.Query) string {
+	return fmt.Sprintf("%s\x00%s\x00%s\x00%q", q.Name, q.Country, q.Type, q.IDs)
+}
+
+// screen screens q, through the cross-order cache when there is one.
+func (st *check) screen(key string, q match.Query) ([]match.Match, error) {
+	if st.c.cache != nil {
+		if ms, ok := st.c.cache.get(key); ok {
+			return ms, nil
+		}
+	}
+	ms, err := st.c.screener.Screen(q, st.options())
+	if err != nil {
+		return nil, err
+	}
+	if st.c.cache != nil {
+		st.c.cache.put(key, ms)
+	}
+	return ms, nil
+}
+
+func (st *check) parties() error {
+	done := make(map[string][]match.Match)
+	for _, p := range st.n.parties {
+		q := match.Query{Name: p.Name, Country: p.country}
+		if t, ok := entity.ParseType(p.Type); ok {
+			q.Type = t
+		}
+		for _, id := range p.Identifiers {
+			q.IDs = append(q.IDs, id.Number)
+		}
+		// The same party often fills several roles; screen it once.
+		key := queryKey(q)
+		ms, ok := done[key]
+		if !ok {
+			var err error
+			if ms, err = st.screen(key, q); err != nil {
+				return fmt.Errorf("screen %s: %w", p.path, err)
+			}
+			done[key] = ms
+		}
+		for i := range ms {
+			st.partyMatch(p.path+".name", p.Name, &ms[i], false)
+		}
+	}
+	return nil
+}
+
+func (st *check) vessel() error {
+	r := &st.o.Route
+	if strings.TrimSpace(r.VesselName) == "" && st.n.vesselIMO == "" {
+		return nil
+	}
+	q := match.Query{Name: r.VesselName, Type: entity.Vessel}
+	if st.n.vesselIMO != "" {
+		q.IDs = []string{st.n.vesselIMO}
+	}
+	ms, err := st.screen(queryKey(q), q)
+	if err != nil {
+		return fmt.Errorf("screen route.vessel_name: %w", err)
+	}
+	field, value := "route.vessel_name", r.VesselName
+	if value == "" {
+		field, value = "route.vessel_imo", r.VesselIMO
+	}
+	for i := range ms {
+		st.partyMatch(field, value, &ms[i], true)
+	}
+	return nil
+}
+
+// partyMatch turns one screening result into findings.
+func (st *check) partyMatch(field, value string, m *match.Match, vessel bool) {
+	t := st.c.rules.Thresholds
+	if !m.Match && m.Score < t.PartyReview {
+		return
+	}
+	ev := Evidence{Field: field, Value: value, EntityID: m.EntityID, ListSource: m.Source, ListVersion: m.ListVersion,
+		ListedName: m.Name, MatchedName: m.MatchedName, MatchedNameQuality: string(m.MatchedNameQuality), Score: m.Score, Programs: m.Programs}
+	for _, a := range m.AlsoListed {
+		ev.AlsoListed = append(ev.AlsoListed, a.EntityID)
+	}
+	if m.Source != "" && m.ListVersion != "" {
+		st.rep.ListVersions[m.Source] = m.ListVersion
+	}
+	strong := m.Match && m.MatchedNameQuality != entity.Weak
+	st.risky = true
+	st.partyHit[field] = true
+	why := m.Explanation
+	if why != "" {
+		why = " (" + why + ")"
+	}
+	switch {
+	case vessel:
+		st.add(RuleVessel, !strong, ev, "Vessel %q %s listed entry %s %q on %s, score %.2f%s", value, matchWords(strong), m.EntityID, m.Name, m.Source, m.Score, why)
+	case cslList(m) != "" && st.c.rules.CSLLists[cslList(m)] != "":
+		list := cslList(m)
+		ev.CSLList = list
+		if m.Entity != nil {
+			ev.LicenseRequirement = strings.Join(m.Entity.Properties["license_requirement"], "; ")
+		}
+		sev := st.c.rules.CSLLists[list]
+		if !strong {
+			st.add(RulePartyNearMatch, false, ev, "%q is a near match (score %.2f) for %q on the %s list of the CSL%s", value, m.Score, m.Name, list, why)
+			break
+		}
+		lic := ev.LicenseRequirement
+		if lic == "" {
+			lic = "not stated in the entry"
+		}
+		st.add(RulePartyExport, sev != Block, ev, "%q matches %q on the %s list of the CSL; licence requirement: %s", value, m.Name, list, lic)
+	case strong:
+		st.add(RulePartySanctions, false, ev, "%q matches %q (%s), score %.2f, programmes %s%s", value, m.Name, m.EntityID, m.Score, strings.Join(m.Programs, ", "), why)
+	default:
+		kind := "a near match"
+		if m.MatchedNameQuality == entity.Weak {
+			kind = "a match on a weak alias"
+		}
+		st.add(RulePartyNearMatch, false, ev, "%q is %s (score %.2f) for %q (%s)%s", value, kind, m.Score, m.Name, m.EntityID, why)
+	}
+	if m.Entity != nil && m.Match {
+		for _, rel := range m.Entity.Relations {
+			rev := ev
+			rev.Relation = rel.Kind + ": " + rel.Name
+			if rel.EntityID != "" {
+				rev.Relation += " (" + rel.EntityID + ")"
+			}
+			st.add(RulePartyLinked, false, rev, "Matched entry %s is %s %s; screen that party and anyone it owns or controls too", m.EntityID, strings.ReplaceAll(rel.Kind, "_", " "), rel.Name)
+		}
+	}
+}
+
+func matchWords(strong bool) string {
+	if strong {
+		return "matches"
+	}
+	return "is a near or weak-alias match for"
+}
+
+// cslList returns the CSL sub-list code of a match ("EL", "MEU"), or "".
+func cslList(m *match.Match) string {
+	if m.Entity == nil {
+		return ""
+	}
+	for _, v := range m.Entity.Properties["list"] {
+		if v = strings.ToUpper(strings.TrimSpace(v)); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func (st *check) goods() {
+	o := st.o
+	for _, l := range st.n.lines {
+		hits := st.c.comps.Match(l.Description, l.PartNumber, l.Manufacturer)
+		if len(hits) > 0 {
+			st.highPriority = true
+		}
+		for _, h := range hits {
+			weak := !st.risky
+			ctx := "no risky route or party on the order"
+			if st.risky {
+				ctx = "the order has a risky route or party"
+			}
+			st.add(RuleComponentKeyword, weak, Evidence{Field: l.path + "." + h.Field, Value: h.Text, Component: h.Kind, Pattern: h.Pattern, HS6: strings.Join(h.HS6, "|")},
+				"Line names %q, a %s component kind the UAV guidance warns about (keyword signal, not law; %s)", h.Text, h.Kind, ctx)
+		}
+		if !l.has {
+			st.add(RuleHSMissing, len(hits) == 0 && !st.risky, Evidence{Field: l.path + ".hs_code"},
+				"Line %q has no HS code, so it could not be checked against the CHPL and Supp. 7", lineName(l))
+			continue
+		}
+		ev := Evidence{Field: l.path + ".hs_code", Value: l.HSCode, HS6: l.code.HS6}
+		ce, onCHPL := st.c.chpl.Lookup(l.code.HS6)
+		se, onSupp7 := st.c.supp7.Lookup(l.code.HS6)
+		if onCHPL || onSupp7 {
+			st.highPriority = true
+		}
+		if onSupp7 && len(st.supp7Targets) > 0 {
+			t := st.supp7Targets[0]
+			sev := ev
+			sev.CodeList, sev.CodeListVer, sev.Country, sev.Region = goods.Supp7Name, st.c.supp7.Version, t.iso, regionName(t.region)
+			lic := l.LicenseNumber
+			if lic == "" {
+				lic = o.LicenseNumber
+			}
+			where := fmt.Sprintf("%s %q", st.where(t.field), t.value)
+			if lic == "" {
+				st.add(RuleSupp7, false, sev, "HS %s (%s) is on %s and goes to %s: a licence is required and none is recorded", l.code.HS6, short(se.Description), goods.Supp7Name, where)
+			} else {
+				sev.License = lic
+				st.add(RuleSupp7, true, sev, "HS %s is on %s and goes to %s; licence %s is recorded - verify it covers this line", l.code.HS6, goods.Supp7Name, where, lic)
+			}
+		}
+		if onCHPL && len(st.transDest) > 0 {
+			t := st.transDest[0]
+			cev := ev
+			cev.CodeList, cev.Tier, cev.CodeListVer, cev.Country = goods.CHPLName, ce.Tier, st.c.chpl.Version, t.iso
+			st.add(RuleCHPLTransshipment, false, cev, "HS %s (%s) is CHPL tier %s and goes to %s in %s, a transshipment jurisdiction", l.code.HS6, short(ce.Description), ce.Tier, st.where(t.field), t.iso)
+		}
+		if !onCHPL && !onSupp7 {
+			st.add(RuleHSUnlisted, false, ev, "HS %s is not on the CHPL or %s (the code is not checked against the full HS nomenclature)", l.code.HS6, goods.Supp7Name)
+		}
+		if (onCHPL || onSupp7) && strings.TrimSpace(l.EndUse) == "" {
+			e := Evidence{Field: l.path + ".end_use", HS6: l.code.HS6, CodeList: goods.CHPLName, Tier: ce.Tier, CodeListVer: st.c.chpl.Version}
+			if !onCHPL {
+				e.CodeList, e.CodeListVer = goods.Supp7Name, st.c.supp7.Version
+			}
+			st.add(RuleNoEndUse, false, e, "High-priority goods (HS %s) with no declared end use", l.code.HS6)
+		}
+	}
+}
+
+func regionName(r *route.Region) string {
+	if r == nil {
+		return ""
+	}
+	return r.Region
+}
+
+func lineName(l normLine) string {
+	if l.Description != "" {
+		return l.Description
+	}
+	return l.PartNumber
+}
+
+func short(s string) string {
+	if i := strings.IndexAny(s, "(,;"); i > 20 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}
+
+// intermediaryWords are name and business-type words of forwarders,
+// logistics and trading companies and free-zone company forms.
+var intermediaryWords = []string{"trading", "trade", "traders", "logistics", "logistic", "forwarding", "forwarder", "freight", "cargo", "shipping", "express", "transport", "import export", "impex", "fze", "fzco", "fzc", "fz llc", "mail centre", "mail center", "courier"}
+
+// intermediary returns the field, its value and the word that make p look
+// like a forwarder, logistics or trading company.
+func intermediary(p normParty) (field, value, word string) {
+	for _, f := range []struct{ field, v string }{{".business_type", p.BusinessType}, {".name", p.Name}} {
+		w := " " + strings.SplitN(PartyKey(f.v, ""), "|", 2)[0] + " "
+		for _, word := range intermediaryWords {
+			if strings.Contains(w, " "+word+" ") {
+				return f.field, f.v, word
+			}
+		}
+	}
+	return "", "", ""
+}
+
+func (st *check) redFlags() {
+	n := st.n
+	forwarders := make(map[string]bool)
+	for _, p := range n.parties {
+		if p.Role == RoleFreightForwarder {
+			forwarders[PartyKey(p.Name, "")] = true
+		}
+	}
+	trade := make(map[string]bool)
+	var consignees, endUsers []normParty
+	for _, p := range n.parties {
+		switch p.Role {
+		case RoleBuyer, RoleConsignee, RoleEndUser:
+			if p.country != "" {
+				trade[p.country] = true
+			}
+		}
+		switch p.Role {
+		case RoleConsignee:
+			consignees = append(consignees, p)
+		case RoleEndUser:
+			endUsers = append(endUsers, p)
+		}
+	}
+	if st.highPriority {
+		for _, p := range append(append([]normParty{}, consignees...), endUsers...) {
+			field, value, word := intermediary(p)
+			if field == "" && forwarders[PartyKey(p.Name, "")] {
+				field, value, word = ".role", p.Role, "also the freight forwarder"
+			}
+			if field != "" {
+				st.add(RuleIntermediary, false, Evidence{Field: p.path + field, Value: value, Country: p.country},
+					"The %s %q looks like a freight forwarder, logistics or trading company (%q) receiving high-priority goods", strings.ReplaceAll(p.Role, "_", " "), p.Name, word)
+			}
+		}
+	}
+	if len(trade) > 0 {
+		payers := []place{}
+		for _, p := range n.parties {
+			if p.Role == RolePayer && p.country != "" {
+				payers = append(payers, place{field: p.path + ".country", value: p.Country, iso: p.country})
+			}
+		}
+		if n.payment != "" && !containsISO(payers, n.payment) {
+			payers = append(payers, place{field: "route.payment_origin_country", value: st.o.Route.PaymentOriginCountry, iso: n.payment})
+		}
+		for _, p := range payers {
+			if !trade[p.iso] {
+				st.add(RuleCountryMismatch, false, Evidence{Field: p.field, Value: p.value, Country: p.iso},
+					"Payment comes from %s, a third country: none of buyer, consignee or end user is there (%s)", p.iso, strings.Join(keys(trade), ", "))
+			}
+		}
+	}
+	for _, eu := range endUsers {
+		for _, cn := range consignees {
+			if eu.country != "" && cn.country != "" && eu.country != cn.country {
+				st.add(RuleCountryMismatch, false, Evidence{Field: eu.path + ".country", Value: eu.Country, Country: eu.country},
+					"End user %q is in %s but consignee %q is in %s", eu.Name, eu.country, cn.Name, cn.country)
+			}
+		}
+	}
+	days := st.c.rules.Thresholds.NewPartyDays
+	for _, p := range n.parties {
+		seenBefore := true
+		known := false
+		if st.c.history != nil {
+			seenBefore = st.c.history.Seen(PartyKey(p.Name, p.country), st.ref)
+			known = true
+		}
+		isNew, why := false, ""
+		switch {
+		case !p.since.IsZero():
+			since := time.Date(p.since.Year, time.Month(max(p.since.Month, 1)), max(p.since.Day, 1), 0, 0, 0, 0, time.UTC)
+			if st.ref.Sub(since) < time.Duration(days)*24*time.Hour {
+				isNew, why = true, fmt.Sprintf("customer since %s, less than %d days", p.CustomerSince, days)
+			}
+		case known && !seenBefore:
+			isNew, why = true, "first time in the party history"
+		}
+		if !isNew {
+			continue
+		}
+		_, trans := st.c.route.Transshipment(p.country)
+		weak := !(trans && st.highPriority)
+		st.add(RuleNewParty, weak, Evidence{Field: p.path + ".name", Value: p.Name, Country: p.country},
+			"The %s %q is a new party (%s)", strings.ReplaceAll(p.Role, "_", " "), p.Name, why)
+	}
+}
+
+func containsISO(ps []place, iso string) bool {
+	for _, p := range ps {
+		if p.iso == iso {
+			return true
+		}
+	}
+	return false
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (st *check) incomplete() {
+	hasEndUser := false
+	for _, p := range st.n.parties {
+		if p.Role == RoleEndUser {
+			hasEndUser = true
+		}
+		if p.country == "" {
+			st.add(RulePartyCountry, false, Evidence{Field: p.path + ".country", Value: p.Name},
+				"The %s %q has no country, so the embargo and transshipment rules could not check it", strings.ReplaceAll(p.Role, "_", " "), p.Name)
+		}
+	}
+	if !hasEndUser {
+		st.add(RuleNoEndUser, false, Evidence{Field: "parties"}, "The order names no end user, so the destination checks are incomplete")
+	}
+}
+
+func (st *check) decide() {
+	rep := st.rep
+	score := 0
+	dec := Clear
+	for _, f := range rep.Findings {
+		score += f.Weight
+		switch f.Severity {
+		case Block:
+			dec = DecisionBlock
+		case Review:
+			if dec == Clear {
+				dec = DecisionReview
+			}
+		}
+	}
+	rep.RiskScore = min(score, 100)
+	if dec == Clear && rep.RiskScore >= st.c.rules.Thresholds.ReviewScore {
+		st.add(RuleScoreAccumulated, false, Evidence{Field: "order"}, "Weaker signals add up to a risk score of %d, at or above the review threshold of %d", rep.RiskScore, st.c.rules.Thresholds.ReviewScore)
+		dec = DecisionReview
+	}
+	rep.Decision = dec
+	// Strongest first, keeping the order of the rules within a severity.
+	// Findings are large; moving them once beats a sort's many swaps.
+	sorted := make([]Finding, 0, len(rep.Findings))
+	for rank := 2; rank >= 0; rank-- {
+		for i := range rep.Findings {
+			if rep.Findings[i].Severity.rank() == rank {
+				sorted = append(sorted, rep.Findings[i])
+			}
+		}
+	}
+	rep.Findings = sorted
+}

@@ -1,0 +1,218 @@
+package orders
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/chokepoint-dev/chokepoint/internal/lists/parse"
+)
+
+// The CSV batch layout: one row per record, the rows of an order
+// consecutive and sharing order_id. The record column says what a row is:
+//
+//   - order: the order's date, license_number and route columns (at most one
+//     per order; optional);
+//   - party: role, name, type, business_type, address, city, country,
+//     identifiers ("type:number; type:number"), customer_since;
+//   - line: description, hs_code, manufacturer, part_number, quantity,
+//     unit_value, currency, end_use, license_number.
+//
+// Only order_id and record are required columns; a column may be left out
+// when no row needs it. An unknown column, or a value in a column that does
+// not belong to the row's record, is an error, so that data is never
+// silently dropped. transshipment_ports holds ports separated by ";".
+var CSVColumns = []string{
+	"order_id", "record",
+	"role", "name", "type", "business_type", "address", "city", "country", "identifiers", "customer_since",
+	"description", "hs_code", "manufacturer", "part_number", "quantity", "unit_value", "currency", "end_use", "license_number",
+	"date", "export_country", "destination_country", "port_of_loading", "transshipment_ports", "port_of_discharge",
+	"vessel_name", "vessel_imo", "incoterms", "payment_origin_country",
+}
+
+var csvRecordColumns = map[string]map[string]bool{
+	"party": set("role", "name", "type", "business_type", "address", "city", "country", "identifiers", "customer_since"),
+	"line":  set("description", "hs_code", "manufacturer", "part_number", "quantity", "unit_value", "currency", "end_use", "license_number"),
+	"order": set("date", "license_number", "export_country", "destination_country", "port_of_loading", "transshipment_ports", "port_of_discharge", "vessel_name", "vessel_imo", "incoterms", "payment_origin_country"),
+}
+
+func set(s ...string) map[string]bool {
+	m := make(map[string]bool, len(s))
+	for _, v := range s {
+		m[v] = true
+	}
+	return m
+}
+
+// CSVReader reads orders in the CSV batch layout.
+type CSVReader struct {
+	cr      *csv.Reader
+	file    string
+	col     map[string]int
+	pending []string
+	pendLn  int
+	err     error
+}
+
+// NewCSVReader reads the header of a CSV batch; file names the input in
+// errors.
+func NewCSVReader(r io.Reader, file string) (*CSVReader, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = false
+	header, err := cr.Read()
+	if err != nil {
+		return nil, &parse.Error{File: file, Line: 1, Err: fmt.Errorf("read header: %w", err)}
+	}
+	known := set(CSVColumns...)
+	col := make(map[string]int)
+	for i, h := range header {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		if !known[h] {
+			return nil, &parse.Error{File: file, Line: 1, Field: h, Err: errors.New("unknown column (see orders.CSVColumns)")}
+		}
+		if _, dup := col[h]; dup {
+			return nil, &parse.Error{File: file, Line: 1, Field: h, Err: errors.New("column given twice")}
+		}
+		col[h] = i
+	}
+	for _, need := range []string{"order_id", "record"} {
+		if _, ok := col[need]; !ok {
+			return nil, &parse.Error{File: file, Line: 1, Field: need, Err: errors.New("missing column")}
+		}
+	}
+	return &CSVReader{cr: cr, file: file, col: col}, nil
+}
+
+// Next returns the next order and the line its first row is on. A
+// structural CSV error is a *parse.Error and ends the batch; an order with
+// bad values comes back with its id and a *ValidationError, and reading can
+// go on. Next returns io.EOF after the last order.
+func (r *CSVReader) Next() (*Order, int, error) {
+	if r.err != nil {
+		return nil, 0, r.err
+	}
+	if r.pending == nil {
+		if err := r.read(); err != nil {
+			r.err = err
+			return nil, 0, err
+		}
+	}
+	id := r.get(r.pending, "order_id")
+	first := r.pendLn
+	o := &Order{ID: id}
+	var bad []FieldError
+	orderRows := 0
+	for r.pending != nil && r.get(r.pending, "order_id") == id {
+		bad = append(bad, r.apply(o, r.pending, r.pendLn, &orderRows)...)
+		if err := r.read(); err != nil && err != io.EOF {
+			r.err = err
+			return nil, 0, err
+		}
+	}
+	if err := o.Validate(); err != nil {
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			bad = append(bad, ve.Fields...)
+		} else {
+			return o, first, err
+		}
+	}
+	if len(bad) > 0 {
+		return o, first, &ValidationError{bad}
+	}
+	return o, first, nil
+}
+
+func (r *CSVReader) read() error {
+	rec, err := r.cr.Read()
+	if err == io.EOF {
+		r.pending = nil
+		return io.EOF
+	}
+	line := csvLine(r.cr, err)
+	if err != nil {
+		return &parse.Error{File: r.file, Line: line, Err: err}
+	}
+	if len(rec) != len(r.col) {
+		return &parse.Error{File: r.file, Line: line, Err: fmt.Errorf("%d fields, header has %d", len(rec), len(r.col))}
+	}
+	r.pending, r.pendLn = rec, line
+	return nil
+}
+
+func (r *CSVReader) get(rec []string, name string) string {
+	i, ok := r.col[name]
+	if !ok {
+		return ""
+	}
+	return strings.TrimSpace(rec[i])
+}
+
+// apply adds one row to o and returns the field errors of the row.
+func (r *CSVReader) apply(o *Order, rec []string, line int, orderRows *int) []FieldError {
+	var bad []FieldError
+	kind := r.get(rec, "record")
+	allowed, ok := csvRecordColumns[kind]
+	if !ok {
+		return []FieldError{{fmt.Sprintf("line %d: record", line), fmt.Sprintf("unknown record %q (want order, party or line)", kind)}}
+	}
+	for name, i := range r.col {
+		if name != "order_id" && name != "record" && !allowed[name] && strings.TrimSpace(rec[i]) != "" {
+			bad = append(bad, FieldError{fmt.Sprintf("line %d: %s", line, name), fmt.Sprintf("not a column of %s rows", kind)})
+		}
+	}
+	g := func(name string) string { return r.get(rec, name) }
+	num := func(path, name string) float64 {
+		s := g(name)
+		if s == "" {
+			return 0
+		}
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			bad = append(bad, FieldError{path, fmt.Sprintf("line %d: %q is not a number", line, s)})
+		}
+		return v
+	}
+	switch kind {
+	case "order":
+		*orderRows++
+		if *orderRows > 1 {
+			bad = append(bad, FieldError{fmt.Sprintf("line %d: record", line), "a second order row for the same order"})
+		}
+		o.Date, o.LicenseNumber = g("date"), g("license_number")
+		o.Route = Route{ExportCountry: g("export_country"), DestinationCountry: g("destination_country"), PortOfLoading: g("port_of_loading"),
+			PortOfDischarge: g("port_of_discharge"), VesselName: g("vessel_name"), VesselIMO: g("vessel_imo"), Incoterms: g("incoterms"),
+			PaymentOriginCountry: g("payment_origin_country")}
+		for _, p := range strings.Split(g("transshipment_ports"), ";") {
+			if p = strings.TrimSpace(p); p != "" {
+				o.Route.TransshipmentPorts = append(o.Route.TransshipmentPorts, p)
+			}
+		}
+	case "party":
+		p := Party{Role: g("role"), Name: g("name"), Type: g("type"), BusinessType: g("business_type"), Address: g("address"),
+			City: g("city"), Country: g("country"), CustomerSince: g("customer_since")}
+		for _, id := range strings.Split(g("identifiers"), ";") {
+			if id = strings.TrimSpace(id); id == "" {
+				continue
+			}
+			t, n, ok := strings.Cut(id, ":")
+			if !ok {
+				t, n = "", id
+			}
+			p.Identifiers = append(p.Identifiers, Identifier{Type: strings.TrimSpace(t), Number: strings.TrimSpace(n)})
+		}
+		o.Parties = append(o.Parties, p)
+	case "line":
+		path := fmt.Sprintf("lines[%d]", len(o.Lines))
+		l := Line{Description: g("description"), HSCode: g("hs_code"), Manufacturer: g("manufacturer"), PartNumber: g("part_number"),
+			Currency: g("currency"), EndUse: g("end_use"), LicenseNumber: g("license_number")}
+		l.Quantity = num(path+".quantity", "quantity")
+		l.UnitValue = num(path+".unit_value", "unit_value")
+		o.Lines = append(o.Lines, l)
+	}
+	return bad
+}
