@@ -183,9 +183,24 @@ func (e *Engine) Screen(q Query, opt Options) ([]Match, error) {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
 		}
+		if c := cmp.Compare(sourceRank(e.ents[a.ent].Source), sourceRank(e.ents[b.ent].Source)); c != 0 {
+			return c
+		}
 		return cmp.Compare(e.ents[a.ent].ID, e.ents[b.ent].ID)
 	})
 	return e.assemble(&aq, results, threshold, limit), nil
+}
+
+// sourceOrder decides which entry of a party leads when several lists
+// score the same: the blocking lists with legal force first, then the
+// screening-only lists.
+var sourceOrder = []string{"us_ofac_sdn", "un_sc", "eu_fsf", "gb_fcdo", "us_ofac_cons", "us_csl"}
+
+func sourceRank(s string) int {
+	if i := slices.Index(sourceOrder, s); i >= 0 {
+		return i
+	}
+	return len(sourceOrder)
 }
 
 func (e *Engine) allowed(ei int32, sources []string) bool {
@@ -424,7 +439,14 @@ const (
 	omitPerson      = 0.3
 	omitOrg         = 0.6
 	substituteFloor = 0.8
-	maxSpan         = 3
+	// substituteCost makes a substituted pair cost more than a matched
+	// pair earns: five name parts of which one differs is a review, not a
+	// match.
+	substituteCost = 1.5
+	// minPairSim is the least similarity at which two tokens are aligned
+	// at all; below it they are a substitution, not a spelling variant.
+	minPairSim = 0.7
+	maxSpan    = 3
 )
 
 // alignScore aligns query and listed tokens in any order, greedily by
@@ -440,7 +462,7 @@ func alignScore(q, n []tok, qj, nj []join, person bool, memo simMemo, explain bo
 	cands := buf[:0]
 	for i := range q {
 		for j := range n {
-			if s := memo.sim(i, &q[i], &n[j]); s > 0 {
+			if s := memo.sim(i, &q[i], &n[j]); s >= minPairSim {
 				cands = append(cands, cand{i, j, 1, 1, s})
 			}
 		}
@@ -497,7 +519,7 @@ func alignScore(q, n []tok, qj, nj []join, person bool, memo simMemo, explain bo
 	var cost float64
 	k := min(len(lq), len(ln))
 	for i := 0; i < k; i++ {
-		cost += max(lq[i].w, substituteFloor) + max(ln[i].w, substituteFloor)
+		cost += substituteCost * (max(lq[i].w, substituteFloor) + max(ln[i].w, substituteFloor))
 	}
 	for _, rest := range [][]unmatched{lq[k:], ln[k:]} {
 		for _, u := range rest {
