@@ -28,6 +28,13 @@ type Config struct {
 	LogLevel string
 	// LogFormat is text or json.
 	LogFormat string
+	// APIKeysFile names a file of API bearer tokens, one per line, that
+	// serve requires on /v1/ routes; empty means no auth. A secret's path,
+	// not the secret.
+	APIKeysFile string
+	// ListURLs overrides list download URLs, keyed by the variable name
+	// (CHOKEPOINT_URL_<SOURCE>_<FILE>, see lists.URLVar).
+	ListURLs map[string]string
 }
 
 // New returns the defaults.
@@ -58,6 +65,7 @@ var Vars = []struct{ Name, Field, Help string }{
 	{"CHOKEPOINT_ADDR", "Addr", "listen address of serve"},
 	{"CHOKEPOINT_LOG_LEVEL", "LogLevel", "debug, info, warn or error"},
 	{"CHOKEPOINT_LOG_FORMAT", "LogFormat", "text or json"},
+	{"CHOKEPOINT_API_KEYS_FILE", "APIKeysFile", "file of API bearer tokens (one a line) serve requires on /v1/"},
 }
 
 // FromEnv applies the CHOKEPOINT_* variables found by getenv to c.
@@ -75,7 +83,12 @@ func (c *Config) FromEnv(environ []string) error {
 		}
 		if !known[name] {
 			if strings.HasPrefix(name, "CHOKEPOINT_URL_") {
-				continue // list URLs, read by the lists command
+				// List URLs: the lists package knows which names exist.
+				if c.ListURLs == nil {
+					c.ListURLs = make(map[string]string)
+				}
+				c.ListURLs[name] = val
+				continue
 			}
 			errs = append(errs, fmt.Errorf("unknown environment variable %s", name))
 			continue
@@ -107,6 +120,8 @@ func (c *Config) set(name, val string) error {
 		c.LogLevel = val
 	case "CHOKEPOINT_LOG_FORMAT":
 		c.LogFormat = val
+	case "CHOKEPOINT_API_KEYS_FILE":
+		c.APIKeysFile = val
 	}
 	return nil
 }

@@ -23,7 +23,7 @@ var aliases = map[string]string{
 	"korea north": "KP", "north korea": "KP", "democratic peoples republic of korea": "KP", "dprk": "KP",
 	"korea democratic peoples republic of": "KP", "korea dem peoples rep": "KP",
 	"korea south": "KR", "south korea": "KR", "republic of korea": "KR", "korea republic of": "KR",
-	"burma": "MM", "russian federation": "RU", "russia": "RU", "syrian arab republic": "SY", "syria": "SY",
+	"burma": "MM", "myanmar": "MM", "russian federation": "RU", "russia": "RU", "syrian arab republic": "SY", "syria": "SY",
 	"united states": "US", "united states of america": "US", "usa": "US", "u s a": "US", "us": "US",
 	"united kingdom": "GB", "uk": "GB", "great britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "northern ireland": "GB",
 	"uae": "AE", "u a e": "AE", "united arab emirates": "AE",
