@@ -22,6 +22,8 @@ const (
 	// found by to be scored at all: below it no name can reach a score
 	// near the threshold.
 	minShare = 0.4
+	// minPre is the least retrieval estimate worth scoring.
+	minPre = 0.25
 )
 
 // scratch is per-query working memory, pooled so that screening allocates
@@ -32,6 +34,7 @@ type scratch struct {
 	touched []int32
 	keys    []string
 	memo    simMemo
+	ranks   []rank
 }
 
 // simMemo remembers, for one query, the similarity of each query token to
@@ -274,30 +277,45 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []int32 {
 	// Keep the names that share enough of the query's weight to possibly
 	// score near the threshold, best first.
 	minAcc := float32(minShare) * totalW
-	out := make([]int32, 0, min(len(s.touched), maxCandidates))
+	ranks := s.ranks[:0]
 	for _, ni := range s.touched {
-		if s.acc[ni] >= minAcc && (len(sources) == 0 || e.allowed(e.names[ni].ent, sources)) {
-			out = append(out, ni)
+		a := s.acc[ni]
+		if a < minAcc || (len(sources) > 0 && !e.allowed(e.names[ni].ent, sources)) {
+			continue
 		}
-	}
-	if len(out) > maxCandidates {
-		// Rank by a Dice-like estimate, so that among names sharing all of
-		// a query's common words the ones with fewest other words come
+		// A Dice-like estimate, so that among names sharing all of a
+		// query's common words the ones with fewest other words come
 		// first: "MOHAMED OMAR MOHAMED" before "MOHAMED OMAR MOHAMED
 		// ABDULLAHI HASSAN".
-		pre := func(ni int32) float32 {
-			a := s.acc[ni]
-			return a / (totalW + e.names[ni].wsum - a + 1e-6)
+		pre := a / (totalW + e.names[ni].wsum - a + 1e-6)
+		if pre >= minPre {
+			ranks = append(ranks, rank{ni, pre})
 		}
-		slices.SortFunc(out, func(a, b int32) int {
-			if c := cmp.Compare(pre(b), pre(a)); c != 0 {
-				return c
+	}
+	if len(ranks) > maxCandidates {
+		slices.SortFunc(ranks, func(a, b rank) int {
+			if a.pre != b.pre {
+				if a.pre > b.pre {
+					return -1
+				}
+				return 1
 			}
-			return cmp.Compare(a, b)
+			return int(a.ni - b.ni)
 		})
-		out = out[:maxCandidates]
+		ranks = ranks[:maxCandidates]
+	}
+	s.ranks = ranks
+	out := make([]int32, len(ranks))
+	for i, r := range ranks {
+		out[i] = r.ni
 	}
 	return out
+}
+
+// rank is a candidate name with its retrieval estimate.
+type rank struct {
+	ni  int32
+	pre float32
 }
 
 // scored is one entity's evaluation for one query.
