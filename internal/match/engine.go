@@ -44,6 +44,13 @@ type tok struct {
 	geo bool
 	// initials marks a token joined from single letters.
 	initials bool
+	// patronymic marks a Slavic or Turkic patronymic (-ovich, -ovna,
+	// -ogly), which customer records routinely leave out.
+	patronymic bool
+	// flat is text with the h of ch, sh, zh and kh dropped, so that the
+	// ASCII form and the transliterated form of a háček name agree: VUCIC,
+	// Vuchich (from Vučić or Вучич), Sevcenko and Shevchenko.
+	flat string
 	// id numbers the distinct texts of list tokens (-1 for a text no list
 	// name has), so that per-query similarity can be memoised.
 	id int32
@@ -80,7 +87,7 @@ func joinsOf(toks []tok) []join {
 				break
 			}
 			text += toks[i+span-1].text
-			out = append(out, join{i: i, span: span, t: tok{text: text, key: names.Key(text), kind: names.Word}})
+			out = append(out, join{i: i, span: span, t: tok{text: text, key: names.Key(text), kind: names.Word, flat: flatten(text)}})
 		}
 	}
 	return out
@@ -229,13 +236,14 @@ func convertTokens(a names.Analysis, kind names.Kind) ([]tok, []string) {
 		if len(toks) == 48 {
 			break
 		}
-		nt := tok{text: t.Text, key: t.Key, class: t.Class, kind: t.Kind}
+		nt := tok{text: t.Text, key: t.Key, class: t.Class, kind: t.Kind, flat: flatten(t.Text)}
 		if n := len(toks); n > 0 {
 			prev := &toks[n-1]
 			// Dotted initials of an organisation are one acronym:
 			// "L.X.C. Aviation" is "LXC Aviation".
 			if kind == names.Org && nt.kind == names.Initial && (prev.kind == names.Initial || prev.initials) {
 				prev.text += nt.text
+				prev.flat = prev.text
 				prev.key = names.Key(prev.text)
 				prev.kind = names.Word
 				prev.initials = true
@@ -245,6 +253,7 @@ func convertTokens(a names.Analysis, kind names.Kind) ([]tok, []string) {
 			if nt.kind == names.Number && prev.kind == names.Number && isTens(prev.class) && len(nt.class) == 1 && nt.class != "0" {
 				prev.class = prev.class[:1] + nt.class
 				prev.text = prev.class
+				prev.flat = prev.class
 				prev.key = prev.class
 				continue
 			}
@@ -252,9 +261,43 @@ func convertTokens(a names.Analysis, kind names.Kind) ([]tok, []string) {
 		if kind == names.Org && nt.kind == names.Word && len(nt.text) > 3 && country.Code(nt.text) != "" {
 			nt.geo = true
 		}
+		if kind != names.Org && nt.kind == names.Word && isPatronymic(nt.text) {
+			nt.patronymic = true
+		}
 		toks = append(toks, nt)
 	}
 	return toks, a.LegalForms
+}
+
+// patronymicEndings are the endings of East Slavic and Turkic
+// patronymics in their usual transliterations.
+var patronymicEndings = []string{"ovich", "evich", "ovych", "evych", "avich", "ovitch", "evitch", "owitsch", "ovna", "evna", "ovnaa", "ogly", "oglu", "kyzy", "qizi"}
+
+func isPatronymic(s string) bool {
+	if len(s) < 7 {
+		return false
+	}
+	for _, e := range patronymicEndings {
+		if strings.HasSuffix(s, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// flatten drops the h after c, s, z and k.
+func flatten(s string) string {
+	if !strings.Contains(s, "h") {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == 'h' && i > 0 && strings.IndexByte("cszk", s[i-1]) >= 0 {
+			continue
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
 }
 
 func isTens(s string) bool {
@@ -361,6 +404,9 @@ func (e *Engine) weight(t *tok) float32 {
 	w := 0.35 + 0.65*idf
 	if t.kind == names.OrgWord {
 		w *= 0.6
+	}
+	if t.patronymic {
+		w *= 0.5
 	}
 	return float32(min(w, 1))
 }

@@ -414,6 +414,9 @@ func tokSim(a, b *tok) float64 {
 		}
 		return 0
 	}
+	if a.flat == b.flat && a.flat != "" {
+		return 0.95
+	}
 	s := tokenSim(a.text, b.text)
 	if s < 0.85 && inflected(a.text, b.text) {
 		s = 0.85

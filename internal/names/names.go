@@ -181,6 +181,10 @@ func Analyze(name string, kind Kind) Analysis {
 				switch {
 				case leading && e.honorific && i+l < n:
 					best, bestLen, bestKind = e, l, title
+				case kind == Person && l == 1 && i+l == n && len(a.Tokens) > 0 && trailingTitles[first]:
+					// Hungarian, Japanese and Korean put the title after
+					// the name ("Putyin elnök"); a name word must remain.
+					best, bestLen, bestKind = e, l, title
 				case kind != Person && e.legal != "" && (!e.legalEdg || atEdge) && (!e.legalEnd || i+l == n):
 					best, bestLen, bestKind = e, l, LegalForm
 				case kind != Person && e.org != "" && l > 1 && !allOrgWords(d, text, spans[i:i+l]):
@@ -292,4 +296,12 @@ func digitsOf(w string) string {
 		return "0"
 	}
 	return d
+}
+
+// trailingTitles are titles that follow a person's name in the languages
+// that put them there, written as separate words: Hungarian (elnök,
+// miniszterelnök, úr), Japanese (san, sama) and Korean (ssi, nim).
+var trailingTitles = map[string]bool{
+	"elnok": true, "miniszterelnok": true, "ur": true, "urne": true,
+	"san": true, "sama": true, "ssi": true, "nim": true,
 }

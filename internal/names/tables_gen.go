@@ -1066,6 +1066,7 @@ elfte				11
 elfter				11
 elmas			diamond	
 elmaslar			diamond	
+elnok		h		
 emlak			realty	
 emlakci			realty	
 emniyet			security	
@@ -3467,6 +3468,7 @@ party			party
 pazarlama			marketing	
 penitentiary			prison	
 perestrakhovanie			reinsurance	
+perezident		h		
 perseroan terbatas	pt			
 perseroan terbatas terbuka	pttbk			
 pervichnaya organizatsiya professionalnogo soyuza rabotnikov zdravookhraneniya	soe			
@@ -3589,7 +3591,11 @@ preshedintele		h
 presiden		h		
 president		h		
 presidente		h		
+presidenten		h		
+presidentti		h		
 prezident		h		
+prezidentas		h		
+prezidents		h		
 prezydent		h		
 priborostroeniya			instrumentmaking	
 priborostroitelnyy			instrumentmaking	

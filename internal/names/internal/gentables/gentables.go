@@ -164,6 +164,7 @@ var extraHonorific = []string{
 	"imam", "sayyid", "sayed", "general", "colonel", "col", "lt", "gen", "maj", "brig", "capt",
 	"cdr", "major general", "brigadier general", "lieutenant", "sergeant", "president",
 	"presidente", "prezident", "prezydent", "praesident", "predsjednik", "presedintele", "preshedintele", "presiden",
+	"elnok", "presidentti", "presidenten", "prezidentas", "prezidents", "perezident",
 	"minister", "mr", "mrs", "ms", "dr", "gospodin", "gospozha",
 }
 
