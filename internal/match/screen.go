@@ -16,14 +16,17 @@ import (
 // COMPANY from pulling in thousands of names.
 const (
 	commonPostings = 3000
-	maxCandidates  = 80
+	maxCandidates  = 30
 	maxTokens      = 16
 	// minShare is the share of the query's weight a listed name must be
 	// found by to be scored at all: below it no name can reach a score
 	// near the threshold.
 	minShare = 0.4
+	// typoHit is the share of a token's weight credited for a hit through
+	// the deletion index.
+	typoHit = 0.6
 	// minPre is the least retrieval estimate worth scoring.
-	minPre = 0.25
+	minPre = 0.5
 )
 
 // scratch is per-query working memory, pooled so that screening allocates
@@ -212,34 +215,41 @@ func (e *Engine) allowed(ei int32, sources []string) bool {
 
 // retrieve returns candidate names for the query, best-supported first.
 func (e *Engine) retrieve(q *query, s *scratch, sources []string) []int32 {
+	// A posting list found by the exact key counts the token's full
+	// weight; one found through a deleted letter (a typo away) counts
+	// less, since many different names are one letter apart.
+	type posting struct {
+		ids []int32
+		f   float32
+	}
 	type tokPost struct {
 		i     int
-		lists [][]int32
+		lists []posting
 		size  int
 	}
 	var tps []tokPost
 	var totalW float32
 	for i, t := range q.toks {
 		tp := tokPost{i: i}
-		add := func(p []int32) {
+		add := func(p []int32, f float32) {
 			if len(p) > 0 {
-				tp.lists = append(tp.lists, p)
+				tp.lists = append(tp.lists, posting{p, f})
 				tp.size += len(p)
 			}
 		}
-		add(e.post[t.key])
+		add(e.post[t.key], 1)
 		if t.kind == names.Word || t.kind == names.OrgWord {
 			// A key one letter longer or shorter than the query's is a typo
 			// away: look up both directions of the deletion index.
-			add(e.del[t.key])
+			add(e.del[t.key], typoHit)
 			s.keys = deletions(t.key, s.keys[:0])
 			for _, d := range s.keys {
-				add(e.post[d])
-				add(e.del[d])
+				add(e.post[d], typoHit)
+				add(e.del[d], typoHit)
 			}
 		}
 		if i+1 < len(q.toks) && t.kind == names.Word && q.toks[i+1].kind == names.Word {
-			add(e.post[names.Key(t.text+q.toks[i+1].text)])
+			add(e.post[names.Key(t.text+q.toks[i+1].text)], 1)
 		}
 		if tp.size > 0 {
 			tps = append(tps, tp)
@@ -258,8 +268,11 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []int32 {
 		// The rarest token always opens candidates; common ones only
 		// confirm what rarer tokens found.
 		open := n == 0 || tp.size <= commonPostings
+		// Exact postings come first in tp.lists, so a name found both
+		// exactly and through a typo key is credited the full weight.
 		for _, p := range tp.lists {
-			for _, ni := range p {
+			pw := w * p.f
+			for _, ni := range p.ids {
 				if s.stamp[ni] == stamp {
 					continue
 				}
@@ -270,7 +283,7 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []int32 {
 					s.touched = append(s.touched, ni)
 				}
 				s.stamp[ni] = stamp
-				s.acc[ni] += w
+				s.acc[ni] += pw
 			}
 		}
 	}
@@ -287,7 +300,10 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []int32 {
 		// query's common words the ones with fewest other words come
 		// first: "MOHAMED OMAR MOHAMED" before "MOHAMED OMAR MOHAMED
 		// ABDULLAHI HASSAN".
-		pre := a / (totalW + e.names[ni].wsum - a + 1e-6)
+		// Several query tokens may hit one listed token, so the shared
+		// weight is capped by the listed name's own.
+		ws := e.names[ni].wsum
+		pre := 2 * min(a, ws) / (totalW + ws + 1e-6)
 		if pre >= minPre {
 			ranks = append(ranks, rank{ni, pre})
 		}
