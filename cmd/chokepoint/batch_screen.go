@@ -2,11 +2,75 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/chokepoint-dev/chokepoint/internal/batch"
 )
 
-// runBatchScreen screens a file of parties. TODO(skeleton): wired to
-// internal/batch when it lands.
+// runBatchScreen screens a CSV or JSONL file of parties on all cores and
+// writes one result per row, in input order, to out (stdout when empty).
+// Bad rows are reported on stderr and in the output; the others are still
+// screened.
 func runBatchScreen(ctx context.Context, e *env, in, out string, threshold float64, limit int, hitsOnly bool) error {
-	return errors.New("batch screening: not built yet")
+	inFormat, err := batch.FormatFromPath(in)
+	if err != nil {
+		return &usageError{err.Error()}
+	}
+	outFormat := batch.JSONL
+	if out != "" {
+		if outFormat, err = batch.FormatFromPath(out); err != nil {
+			return &usageError{err.Error()}
+		}
+	}
+	f, err := os.Open(in)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var size int64
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		size = fi.Size()
+	}
+	eng, err := loadEngine(ctx, e)
+	if err != nil {
+		return err
+	}
+	var w io.Writer = e.stdout
+	var tmp *os.File
+	if out != "" {
+		// Write beside the target and rename at the end, so an interrupted
+		// run never leaves a half-written file under the final name.
+		tmp, err = os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
+		if err != nil {
+			return err
+		}
+		defer os.Remove(tmp.Name())
+		defer tmp.Close()
+		w = tmp
+	}
+	sum, err := batch.Run(ctx, eng, batch.Options{
+		In: f, InName: filepath.Base(in), InSize: size, Format: inFormat,
+		Out: w, OutFormat: outFormat,
+		Threshold: threshold, Limit: limit, HitsOnly: hitsOnly,
+		Progress: e.stderr,
+	})
+	if err != nil {
+		return fmt.Errorf("screen %s: %w", in, err)
+	}
+	if tmp != nil {
+		if err := tmp.Sync(); err != nil {
+			return err
+		}
+		if err := tmp.Close(); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp.Name(), out); err != nil {
+			return err
+		}
+	}
+	_ = sum
+	return nil
 }

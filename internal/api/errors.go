@@ -1,0 +1,242 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/chokepoint-dev/chokepoint/internal/match"
+)
+
+// Error is a failure the client can act on, with the HTTP status it maps
+// to. Handlers return it for bad requests; any other error is a 500.
+type Error struct {
+	Status int
+	// Code is a stable snake_case word, such as "invalid_query".
+	Code    string
+	Message string
+	// Field names the request field at fault, such as "queries[3].dob".
+	Field string
+	// Fields lists every bad field when there are several.
+	Fields []match.FieldError
+}
+
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return e.Field + ": " + e.Message
+	}
+	return e.Message
+}
+
+// errorBody is the JSON of every error response.
+type errorBody struct {
+	Error     errorDetail `json:"error"`
+	RequestID string      `json:"request_id"`
+}
+
+type errorDetail struct {
+	Code    string             `json:"code"`
+	Message string             `json:"message"`
+	Field   string             `json:"field,omitempty"`
+	Fields  []match.FieldError `json:"fields,omitempty"`
+}
+
+// maxFieldsShown caps the bad fields listed in one response, so that a
+// request of a thousand bad queries does not get a megabyte back.
+const maxFieldsShown = 50
+
+// classify maps an error to the client's view of it. It is the one place
+// that decides statuses.
+func classify(err error) *Error {
+	var ae *Error
+	var mbe *http.MaxBytesError
+	var ve *match.ValidationError
+	switch {
+	case errors.As(err, &ae):
+		return ae
+	case errors.As(err, &mbe):
+		return &Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
+			Message: fmt.Sprintf("request body larger than %d bytes", mbe.Limit)}
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		// The client went away or the server is stopping: nothing to log.
+		return &Error{Status: http.StatusServiceUnavailable, Code: "cancelled", Message: "request cancelled"}
+	case errors.As(err, &ve) && len(ve.Fields) > 0:
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_query",
+			Message: ve.Fields[0].Message, Field: ve.Fields[0].Field, Fields: capFields(ve.Fields)}
+	}
+	return &Error{Status: http.StatusInternalServerError, Code: "internal",
+		Message: "internal error; quote the request id when reporting it"}
+}
+
+func capFields(f []match.FieldError) []match.FieldError {
+	if len(f) <= 1 {
+		return nil // the one field is in Field and Message already
+	}
+	return f[:min(len(f), maxFieldsShown)]
+}
+
+// writeError writes err as a JSON error response. A 500 shows the client
+// only a generic message and the request id; the cause goes to the log.
+func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	ae := classify(err)
+	id := w.Header().Get("X-Request-Id")
+	if ae.Status >= 500 && ae.Code == "internal" {
+		s.log.Error("request failed", "request_id", id, "method", r.Method, "path", r.URL.Path, "error", err)
+	}
+	s.writeJSON(w, ae.Status, errorBody{
+		Error:     errorDetail{Code: ae.Code, Message: ae.Message, Field: ae.Field, Fields: ae.Fields},
+		RequestID: id,
+	})
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// writeJSON writes v with status. It encodes into a pooled buffer first,
+// so that an encoding failure can still become a 500 and the response
+// carries a Content-Length.
+func (s *server) writeJSON(w http.ResponseWriter, status int, v any) {
+	b := bufPool.Get().(*bytes.Buffer)
+	b.Reset()
+	defer func() {
+		if b.Cap() <= 1<<20 { // do not keep the rare huge response alive
+			bufPool.Put(b)
+		}
+	}()
+	if err := json.NewEncoder(b).Encode(v); err != nil {
+		s.log.Error("encode response", "request_id", w.Header().Get("X-Request-Id"), "error", err)
+		status = http.StatusInternalServerError
+		b.Reset()
+		fmt.Fprintf(b, `{"error":{"code":"internal","message":"internal error; quote the request id when reporting it"},"request_id":%q}`+"\n",
+			w.Header().Get("X-Request-Id"))
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(b.Len()))
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	w.Write(b.Bytes())
+}
+
+// decodeJSON reads one JSON value from the body into dst, within the body
+// limit, rejecting unknown fields, a wrong content type and trailing data.
+func (s *server) decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
+	ct := r.Header.Get("Content-Type")
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+		return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+			Message: fmt.Sprintf("content type %q: want application/json", ct)}
+	}
+	body := http.MaxBytesReader(w, r.Body, s.maxBody)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_json", Message: "body holds data after the JSON object"}
+	}
+	return nil
+}
+
+// decodeStrict decodes one JSON value, rejecting unknown fields.
+func decodeStrict(data []byte, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	return nil
+}
+
+// inField prefixes the field an error names with the path of the value
+// that was decoded, as in "queries[3]" + "dob".
+func inField(prefix string, err error) error {
+	var ae *Error
+	if !errors.As(err, &ae) {
+		return err
+	}
+	e := *ae
+	if e.Field == "" {
+		e.Field = prefix
+	} else {
+		e.Field = prefix + "." + e.Field
+	}
+	return &e
+}
+
+// jsonError turns a decoding failure into a 4xx naming the field when the
+// decoder knows it.
+func jsonError(err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	var mbe *http.MaxBytesError
+	bad := func(field, format string, args ...any) error {
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_json", Field: field, Message: fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case errors.As(err, &mbe):
+		return err
+	case errors.Is(err, io.EOF):
+		return bad("", "empty body: want a JSON object")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return bad("", "body ends inside the JSON value")
+	case errors.As(err, &se):
+		return bad("", "malformed JSON at byte %d: %v", se.Offset, se)
+	case errors.As(err, &te):
+		field := fieldPath(te.Field)
+		if field == "" {
+			return bad("", "want a JSON object, got %s", te.Value)
+		}
+		return bad(field, "want %s, got %s", jsonKind(te.Type.Kind().String()), te.Value)
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		name, _ = strconv.Unquote(name)
+		return &Error{Status: http.StatusBadRequest, Code: "unknown_field", Field: name,
+			Message: fmt.Sprintf("unknown field %q", name)}
+	}
+	return bad("", "invalid JSON: %v", err)
+}
+
+// fieldPath turns the decoder's "queries.3.dob" into "queries[3].dob".
+func fieldPath(p string) string {
+	parts := strings.Split(p, ".")
+	var b strings.Builder
+	for i, part := range parts {
+		if _, err := strconv.Atoi(part); err == nil && i > 0 {
+			b.WriteString("[" + part + "]")
+			continue
+		}
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(part)
+	}
+	return b.String()
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "a string"
+	case "slice", "array":
+		return "a list"
+	case "struct", "map":
+		return "an object"
+	case "float64", "float32", "int", "int64", "int32":
+		return "a number"
+	case "bool":
+		return "true or false"
+	}
+	return k
+}

@@ -1,0 +1,306 @@
+package api
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/chokepoint-dev/chokepoint/internal/country"
+	"github.com/chokepoint-dev/chokepoint/internal/entity"
+	"github.com/chokepoint-dev/chokepoint/internal/match"
+)
+
+// ScreenRequest is the body of POST /v1/screen. Only the queries' names
+// are required.
+type ScreenRequest struct {
+	Queries []match.Query `json:"queries"`
+	// Threshold is the score from which a candidate is a match; 0 means
+	// the server default.
+	Threshold float64 `json:"threshold,omitempty"`
+	// Limit caps the matches per query; 0 means the engine default.
+	Limit int `json:"limit,omitempty"`
+	// Sources, when given, restricts screening to these list ids.
+	Sources []string `json:"sources,omitempty"`
+}
+
+// ScreenResponse is the body of a successful POST /v1/screen: one result
+// per query, in request order, and the list versions screened against.
+type ScreenResponse struct {
+	Results []ScreenResult      `json:"results"`
+	Lists   map[string]ListInfo `json:"lists"`
+}
+
+// ScreenResult holds one query's matches, best first.
+type ScreenResult struct {
+	ID      string        `json:"id"`
+	Matches []match.Match `json:"matches"`
+}
+
+// EntityResponse is the body of GET /v1/entities/{id}.
+type EntityResponse struct {
+	Entity *entity.Entity `json:"entity"`
+	// List is the version of the entity's list the engine holds.
+	List ListInfo `json:"list"`
+}
+
+// ListsResponse is the body of GET /v1/lists.
+type ListsResponse struct {
+	Lists map[string]ListDetail `json:"lists"`
+}
+
+// loaded returns the current engine, or a 503 when the lists are not
+// loaded yet.
+func (s *server) loaded() (*loaded, error) {
+	l := s.engine.p.Load()
+	if l == nil {
+		return nil, &Error{Status: http.StatusServiceUnavailable, Code: "not_ready",
+			Message: "the lists are still loading; retry shortly"}
+	}
+	return l, nil
+}
+
+// screenRequestJSON is ScreenRequest as first decoded: each query is
+// decoded on its own afterwards, so that an error names its index.
+type screenRequestJSON struct {
+	Queries   []json.RawMessage `json:"queries"`
+	Threshold float64           `json:"threshold,omitempty"`
+	Limit     int               `json:"limit,omitempty"`
+	Sources   []string          `json:"sources,omitempty"`
+}
+
+func (s *server) screen(w http.ResponseWriter, r *http.Request) {
+	var raw screenRequestJSON
+	if err := s.decodeJSON(w, r, &raw); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if n := len(raw.Queries); n > s.maxQueries {
+		s.writeError(w, r, &Error{Status: http.StatusBadRequest, Code: "too_many_queries", Field: "queries",
+			Message: fmt.Sprintf("%d queries, more than the %d allowed per request", n, s.maxQueries)})
+		return
+	}
+	req := ScreenRequest{Threshold: raw.Threshold, Limit: raw.Limit, Sources: raw.Sources}
+	req.Queries = make([]match.Query, len(raw.Queries))
+	for i, q := range raw.Queries {
+		if err := decodeStrict(q, &req.Queries[i]); err != nil {
+			s.writeError(w, r, inField(fmt.Sprintf("queries[%d]", i), err))
+			return
+		}
+	}
+	if err := s.checkScreen(&req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	l, err := s.loaded()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	for i, src := range req.Sources {
+		if _, ok := l.lists[src]; !ok {
+			s.writeError(w, r, &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: fmt.Sprintf("sources[%d]", i),
+				Message: fmt.Sprintf("unknown list %q (see GET /v1/lists)", src)})
+			return
+		}
+	}
+	opt := match.Options{Threshold: req.Threshold, Limit: req.Limit, Sources: req.Sources}
+	if opt.Threshold == 0 {
+		opt.Threshold = s.threshold
+	}
+	resp := ScreenResponse{Results: make([]ScreenResult, len(req.Queries)), Lists: l.lists}
+	if err := screenAll(r.Context(), l.s, req.Queries, opt, resp.Results); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var matches int
+	for _, res := range resp.Results {
+		for j := range res.Matches {
+			if res.Matches[j].Match {
+				matches++
+			}
+		}
+	}
+	s.metrics.queries.Add(float64(len(req.Queries)))
+	s.metrics.matches.Add(float64(matches))
+	s.writeJSON(w, http.StatusOK, &resp)
+}
+
+// parallelFrom is the number of queries from which one request is
+// screened on several cores: below it, goroutines cost more than they
+// save, and single-name requests are the common case.
+const parallelFrom = 16
+
+// screenAll screens qs into out, in order. A large request is split over
+// the cores so that its latency does not grow with its size alone.
+func screenAll(ctx context.Context, sc Screener, qs []match.Query, opt match.Options, out []ScreenResult) error {
+	one := func(i int) error {
+		ms, err := sc.Screen(qs[i], opt)
+		if err != nil {
+			return fmt.Errorf("screen queries[%d]: %w", i, err)
+		}
+		if ms == nil {
+			ms = []match.Match{}
+		}
+		out[i] = ScreenResult{ID: qs[i].ID, Matches: ms}
+		return nil
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(qs)/parallelFrom*2)
+	if workers <= 1 {
+		for i := range qs {
+			if err := one(i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var next atomic.Int64
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(qs) || ctx.Err() != nil {
+					return
+				}
+				if err := one(i); err != nil {
+					errs[w] = err
+					next.Store(int64(len(qs))) // stop the others early
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// checkScreen checks the request's limits and every query, normalising
+// types and countries, and reports every bad field at once.
+func (s *server) checkScreen(req *ScreenRequest) error {
+	switch {
+	case len(req.Queries) == 0:
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "queries",
+			Message: "required: give at least one query"}
+	case req.Threshold < 0 || req.Threshold > 1:
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "threshold",
+			Message: fmt.Sprintf("%v: want a score in (0,1]", req.Threshold)}
+	case req.Limit < 0 || req.Limit > match.MaxLimit:
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "limit",
+			Message: fmt.Sprintf("%d: want 1..%d", req.Limit, match.MaxLimit)}
+	}
+	var bad []match.FieldError
+	for i := range req.Queries {
+		for _, f := range normalize(&req.Queries[i]) {
+			f.Field = fmt.Sprintf("queries[%d].%s", i, f.Field)
+			bad = append(bad, f)
+		}
+	}
+	if len(bad) > 0 {
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_query", Field: bad[0].Field,
+			Message: bad[0].Message, Fields: capFields(bad)}
+	}
+	return nil
+}
+
+// normalize checks q and puts its type and country in the engine's terms
+// (canonical type, ISO 3166 alpha-2 code). It returns every bad field.
+func normalize(q *match.Query) []match.FieldError {
+	var bad []match.FieldError
+	if err := q.Validate(); err != nil {
+		if ve, ok := err.(*match.ValidationError); ok {
+			bad = append(bad, ve.Fields...)
+		} else {
+			bad = append(bad, match.FieldError{Field: "query", Message: err.Error()})
+		}
+	}
+	if q.Type != "" {
+		if t, ok := entity.ParseType(string(q.Type)); ok {
+			q.Type = t
+		}
+	}
+	if c := strings.TrimSpace(q.Country); c != "" {
+		if len(c) > 100 {
+			bad = append(bad, match.FieldError{Field: "country", Message: "longer than 100 bytes"})
+		} else if q.Country = country.Code(c); q.Country == "" {
+			bad = append(bad, match.FieldError{Field: "country", Message: fmt.Sprintf("unknown country %q (want a name or an ISO 3166 code)", c)})
+		}
+	}
+	return bad
+}
+
+func (s *server) entity(w http.ResponseWriter, r *http.Request) {
+	l, err := s.loaded()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	id := r.PathValue("id")
+	ent, ok := l.s.Entity(id)
+	if !ok || ent == nil {
+		if len(id) > 100 {
+			id = id[:100] + "..."
+		}
+		s.writeError(w, r, &Error{Status: http.StatusNotFound, Code: "not_found", Field: "id",
+			Message: fmt.Sprintf("no listed entity with id %q in the loaded lists", id)})
+		return
+	}
+	s.writeJSON(w, http.StatusOK, EntityResponse{Entity: ent, List: l.lists[ent.Source]})
+}
+
+func (s *server) lists(w http.ResponseWriter, r *http.Request) {
+	l, err := s.loaded()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, ListsResponse{Lists: l.details})
+}
+
+func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
+	s.writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// ReadyResponse is the body of GET /readyz once the lists are loaded.
+type ReadyResponse struct {
+	Status  string `json:"status"`
+	Lists   int    `json:"lists"`
+	Records int    `json:"records"`
+	// LoadedAt is when the current engine was swapped in (RFC 3339).
+	LoadedAt string `json:"loaded_at"`
+}
+
+func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
+	l, err := s.loaded()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, ReadyResponse{Status: "ready", Lists: len(l.lists), Records: l.records,
+		LoadedAt: l.at.UTC().Format("2006-01-02T15:04:05Z07:00")})
+}
+
+func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.writeError(w, r, &Error{Status: http.StatusNotFound, Code: "not_found",
+		Message: "no such route; see /v1/openapi.json"})
+}
+
+//go:embed openapi.json
+var openAPIDoc []byte
+
+func (s *server) openAPI(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "max-age=3600")
+	w.Write(openAPIDoc)
+}
