@@ -5,6 +5,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -31,13 +32,19 @@ import (
 // at a running server instead (such as `chokepoint serve`, for the real
 // engine), with CHOKEPOINT_LOAD_KEY as its bearer token.
 // CHOKEPOINT_LOAD_CLIENTS (default 16) and CHOKEPOINT_LOAD_SECONDS
-// (default 10) set the load.
+// (default 10) set the load. CHOKEPOINT_LOAD_RATE, when set, paces the
+// clients to that many requests per second in total (open loop): each
+// request has a scheduled send time and its latency is measured from
+// that time, so a server that falls behind cannot hide its backlog by
+// slowing the clients down (coordinated omission). Without it the clients
+// send as fast as answers come back, which measures saturation.
 func TestLoad(t *testing.T) {
 	if os.Getenv("CHOKEPOINT_LOAD") != "1" {
 		t.Skip("skipping: set CHOKEPOINT_LOAD=1 to run the load test")
 	}
 	clients := envInt(t, "CHOKEPOINT_LOAD_CLIENTS", 16)
 	seconds := envInt(t, "CHOKEPOINT_LOAD_SECONDS", 10)
+	rate := envInt(t, "CHOKEPOINT_LOAD_RATE", 0)
 	base := os.Getenv("CHOKEPOINT_LOAD_URL")
 	if base == "" {
 		s, _ := testServer(t, Deps{})
@@ -73,14 +80,31 @@ func TestLoad(t *testing.T) {
 	for c := range clients {
 		wg.Go(func() {
 			var hits int64
+			var interval time.Duration
+			if rate > 0 {
+				interval = time.Duration(float64(time.Second) * float64(clients) / float64(rate))
+			}
+			// Clients start spread over one interval, not all at once.
+			next := start.Add(interval * time.Duration(c) / time.Duration(clients))
 			for i := c; time.Now().Before(deadline); i += clients {
 				body := bodies[i%len(bodies)]
+				sent := time.Now()
+				if rate > 0 {
+					if d := time.Until(next); d > 0 {
+						time.Sleep(d)
+					}
+					sent = next
+					next = next.Add(interval)
+				}
 				req, _ := http.NewRequest("POST", base+"/v1/screen", bytes.NewReader(body))
 				req.Header.Set("Content-Type", "application/json")
 				if key != "" {
 					req.Header.Set("Authorization", "Bearer "+key)
 				}
-				t0 := time.Now()
+				t0 := sent
+				if rate == 0 {
+					t0 = time.Now()
+				}
 				res, err := client.Do(req)
 				if err != nil {
 					fails[c]++
@@ -113,8 +137,12 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("no request answered (%d failed)", failed)
 	}
 	pct := func(p float64) time.Duration { return all[min(len(all)-1, int(p*float64(len(all))))] }
-	t.Logf("target %s, %d clients, %s: %d requests, %.0f requests/s, %d failed, %d with a match",
-		base, clients, elapsed.Round(time.Millisecond), len(all), float64(len(all))/elapsed.Seconds(), failed, matched)
+	mode := "as fast as answered"
+	if rate > 0 {
+		mode = fmt.Sprintf("paced at %d/s", rate)
+	}
+	t.Logf("target %s, %d clients %s, %s: %d requests, %.0f requests/s, %d failed, %d with a match",
+		base, clients, mode, elapsed.Round(time.Millisecond), len(all), float64(len(all))/elapsed.Seconds(), failed, matched)
 	t.Logf("latency p50 %s  p95 %s  p99 %s  max %s",
 		pct(0.50).Round(time.Microsecond), pct(0.95).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), all[len(all)-1].Round(time.Microsecond))
 	// The CPU time per request says what the machine could do alone, when

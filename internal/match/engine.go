@@ -15,6 +15,7 @@
 package match
 
 import (
+	"hash/maphash"
 	"math"
 	"runtime"
 	"slices"
@@ -86,6 +87,12 @@ func joinsOf(toks []tok) []join {
 			if !joinable(&toks[i+span-1]) {
 				break
 			}
+			// Three words are written as one only around a particle or a
+			// short word ("Abd al Rahman", "van der Bilt"); keeping other
+			// triples would cost memory for nothing.
+			if span == 3 && !short(&toks[i]) && !short(&toks[i+1]) && !short(&toks[i+2]) {
+				break
+			}
 			text += toks[i+span-1].text
 			out = append(out, join{i: i, span: span, t: tok{text: text, key: names.Key(text), kind: names.Word, flat: flatten(text)}})
 		}
@@ -94,6 +101,8 @@ func joinsOf(toks []tok) []join {
 }
 
 func joinable(t *tok) bool { return t.kind == names.Word || t.kind == names.Particle }
+
+func short(t *tok) bool { return t.kind == names.Particle || len(t.text) <= 3 }
 
 // entInfo is what scoring needs of an entity, parsed once at build time.
 type entInfo struct {
@@ -113,13 +122,15 @@ type Engine struct {
 	byID     map[string]int32
 	names    []nameRec
 	// post maps a token key to the names holding it; del maps a key with
-	// one letter deleted to the names holding the full key.
-	post map[string][]int32
-	del  map[string][]int32
+	// one letter deleted to the names holding the full key. How many
+	// names hold a key (its document frequency) is the length of its post
+	// list.
+	post *postings
+	del  *postings
 	ids  map[string][]int32 // normalised identifier -> entities
-	df   map[string]int32   // key -> number of names holding it
-	// tokID interns the texts of list tokens.
-	tokID map[string]int32
+	// tokID interns the texts of list tokens, by hash (see postings).
+	tokID map[uint64]int32
+	seed  maphash.Seed
 	// clusters group entries of different lists that are the same party.
 	clusters []cluster
 	scratch  sync.Pool
@@ -138,11 +149,9 @@ func New(datasets []*entity.Dataset) *Engine {
 	e := &Engine{
 		datasets: datasets,
 		byID:     make(map[string]int32),
-		post:     make(map[string][]int32),
-		del:      make(map[string][]int32),
 		ids:      make(map[string][]int32),
-		df:       make(map[string]int32),
-		tokID:    make(map[string]int32),
+		tokID:    make(map[uint64]int32),
+		seed:     maphash.MakeSeed(),
 	}
 	for _, d := range datasets {
 		for _, ent := range d.Entities {
@@ -343,32 +352,36 @@ func deletions(key string, out []string) []string {
 }
 
 func (e *Engine) buildIndex() {
+	post := make(map[string][]int32)
+	del := make(map[string][]int32)
 	var keys, dels []string
 	for i := range e.names {
 		keys = indexKeys(e.names[i].toks, keys[:0])
 		slices.Sort(keys)
 		keys = slices.Compact(keys)
 		for _, k := range keys {
-			e.post[k] = append(e.post[k], int32(i))
-			e.df[k]++
+			post[k] = append(post[k], int32(i))
 			dels = deletions(k, dels[:0])
 			for _, d := range dels {
-				if p := e.del[d]; len(p) == 0 || p[len(p)-1] != int32(i) {
-					e.del[d] = append(p, int32(i))
+				if p := del[d]; len(p) == 0 || p[len(p)-1] != int32(i) {
+					del[d] = append(p, int32(i))
 				}
 			}
 		}
 	}
+	e.post = newPostings(e.seed, post)
+	e.del = newPostings(e.seed, del)
 	n := float64(len(e.names) + 1)
 	e.maxDF = math.Log(n)
 	for i := range e.names {
 		for j := range e.names[i].toks {
 			t := &e.names[i].toks[j]
 			t.w = e.weight(t)
-			id, ok := e.tokID[t.text]
+			h := maphash.String(e.seed, t.text)
+			id, ok := e.tokID[h]
 			if !ok {
 				id = int32(len(e.tokID))
-				e.tokID[t.text] = id
+				e.tokID[h] = id
 			}
 			t.id = id
 			e.names[i].wsum += t.w
@@ -396,7 +409,7 @@ func (e *Engine) weight(t *tok) float32 {
 	case names.Number:
 		return 1
 	}
-	df := float64(e.df[t.key])
+	df := float64(len(e.post.get(t.key)))
 	idf := 1.0
 	if e.maxDF > 0 && df > 0 {
 		idf = math.Log((float64(len(e.names))+1)/df) / e.maxDF
@@ -464,7 +477,7 @@ type Stats struct {
 
 // Stats returns the size of the index.
 func (e *Engine) Stats() Stats {
-	return Stats{len(e.ents), len(e.names), len(e.post), len(e.del), len(e.ids), len(e.clusters)}
+	return Stats{len(e.ents), len(e.names), e.post.len(), e.del.len(), len(e.ids), len(e.clusters)}
 }
 
 // countryCodes maps a query's country field to codes; it accepts codes and

@@ -3,6 +3,7 @@ package match
 import (
 	"cmp"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"slices"
 	"strings"
@@ -22,6 +23,9 @@ const (
 	// found by to be scored at all: below it no name can reach a score
 	// near the threshold.
 	minShare = 0.4
+	// minTypoKey is the shortest query key whose one-letter deletions
+	// are looked up.
+	minTypoKey = 5
 	// typoHit is the share of a token's weight credited for a hit through
 	// the deletion index.
 	typoHit = 0.6
@@ -107,7 +111,7 @@ func (e *Engine) analyseQuery(q Query) query {
 		t := &aq.toks[i]
 		t.w = e.weight(t)
 		t.id = -1
-		if id, ok := e.tokID[t.text]; ok {
+		if id, ok := e.tokID[maphash.String(e.seed, t.text)]; ok {
 			t.id = id
 		}
 	}
@@ -237,19 +241,24 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []int32 {
 				tp.size += len(p)
 			}
 		}
-		add(e.post[t.key], 1)
-		if t.kind == names.Word || t.kind == names.OrgWord {
-			// A key one letter longer or shorter than the query's is a typo
-			// away: look up both directions of the deletion index.
-			add(e.del[t.key], typoHit)
-			s.keys = deletions(t.key, s.keys[:0])
-			for _, d := range s.keys {
-				add(e.post[d], typoHit)
-				add(e.del[d], typoHit)
+		exact := e.post.get(t.key)
+		add(exact, 1)
+		// A key one letter longer or shorter than the query's is a typo
+		// away: look up both directions of the deletion index. A token
+		// already found exactly in thousands of names gains nothing from
+		// its typo neighbours, and short keys have too many to be useful.
+		if (t.kind == names.Word || t.kind == names.OrgWord) && len(exact) < commonPostings {
+			add(e.del.get(t.key), typoHit)
+			if len(t.key) >= minTypoKey {
+				s.keys = deletions(t.key, s.keys[:0])
+				for _, d := range s.keys {
+					add(e.post.get(d), typoHit)
+					add(e.del.get(d), typoHit)
+				}
 			}
 		}
 		if i+1 < len(q.toks) && t.kind == names.Word && q.toks[i+1].kind == names.Word {
-			add(e.post[names.Key(t.text+q.toks[i+1].text)], 1)
+			add(e.post.get(names.Key(t.text+q.toks[i+1].text)), 1)
 		}
 		if tp.size > 0 {
 			tps = append(tps, tp)
