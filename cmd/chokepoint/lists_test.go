@@ -47,7 +47,7 @@ func TestListsTable(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	for _, want := range []string{
-		"us_ofac_sdn   2024-05-03", "14965", "un_sc", "1003", "us_ofac_cons", "eu_fsf", "gb_fcdo", "us_csl",
+		"us_ofac_sdn   2024-05-03", "16689", "un_sc", "1003", "us_ofac_cons", "eu_fsf", "gb_fcdo", "us_csl",
 		"bundle", "sha256 210ca6b4a818", "excerpt: 5 records", "not in sdn.csv", "different dates",
 		"https://scsanctions.un.org/resources/xml/en/consolidated.xml", "loaded 6 sources",
 	} {
@@ -76,7 +76,7 @@ func TestListsJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("decode: %v", err)
 	}
-	want := map[string]int{"us_ofac_sdn": 14965, "un_sc": 1003, "eu_fsf": 5, "gb_fcdo": 5, "us_csl": 13}
+	want := map[string]int{"us_ofac_sdn": 16689, "un_sc": 1003, "eu_fsf": 5, "gb_fcdo": 5, "us_csl": 13}
 	if len(got.Sources) != 6 {
 		t.Fatalf("%d sources, want 6", len(got.Sources))
 	}

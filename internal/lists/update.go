@@ -362,7 +362,10 @@ func (c *Catalog) commit(src Source, f Format, files parse.Files, infos []FileIn
 	if old != nil && old.ds != nil {
 		m.Replaced = old.ds.Version
 		var audit []string
-		if n, o := len(ds.Entities), len(old.ds.Entities); o > 0 && n < o {
+		// Partial records (entries known only from a companion file) do
+		// not count: a main file cut short would otherwise be refilled
+		// from the alias file and slip past the check.
+		if n, o := fullRecords(ds), fullRecords(old.ds); o > 0 && n < o {
 			share := float64(o-n) / float64(o)
 			if share > pol.maxShrink {
 				if !pol.force {
@@ -603,4 +606,15 @@ func (c *Catalog) LoadVersion(source, version string) (*entity.Dataset, error) {
 		return nil, fmt.Errorf("version %s of %s: %w", version, source, err)
 	}
 	return loadStored(src, dir, m, c.opt.MaxDownload)
+}
+
+// fullRecords counts the entities of ds that are not partial records.
+func fullRecords(ds *entity.Dataset) int {
+	n := 0
+	for _, e := range ds.Entities {
+		if len(e.Properties["partial_record"]) == 0 {
+			n++
+		}
+	}
+	return n
 }

@@ -54,6 +54,9 @@ type record struct {
 	// truncated says the Remarks field is at OFAC's 1,000-character
 	// limit, so a comments row may continue it.
 	truncated bool
+	// partial marks an entry known only from the alias file; its Remarks
+	// are ours, not OFAC's, and are not mined.
+	partial bool
 }
 
 // maxRemarks is the length at which OFAC cuts Remarks and continues them
@@ -107,7 +110,7 @@ func ParseCSV(files parse.Files, source string) (*entity.Dataset, error) {
 
 	// Comments first: they complete Remarks, which are mined last.
 	stale := 0
-	if err := joinTable(files, names.comments, commentCols, names.main, byNum, ds, func(r *record, rec []string, line int) error {
+	if err := joinTable(files, names.comments, commentCols, names.main, byNum, ds, nil, func(r *record, rec []string, line int) error {
 		v := null(rec[1])
 		switch {
 		case v == "":
@@ -132,12 +135,35 @@ func ParseCSV(files parse.Files, source string) (*entity.Dataset, error) {
 	}
 	// Aliases before remarks, so that a remark a.k.a. that alt.csv also
 	// holds stays strong.
-	if err := joinTable(files, names.alt, altCols, names.main, byNum, ds, func(r *record, rec []string, line int) error {
+	//
+	// An alias row whose entry is missing from the main file names a
+	// party listed after the main file's date (the four files are often
+	// of different dates). Dropping it would let a designated party
+	// through; it becomes a partial record instead, named by its aliases,
+	// which address rows then complete.
+	partial := func(num int, rec []string, line int, raw string) *record {
+		id := strconv.Itoa(num)
+		name := null(rec[3])
+		if name == "" {
+			return nil
+		}
+		e := &entity.Entity{ID: source + ":" + id, Source: source, SourceID: id, Type: entity.Unknown, Name: name,
+			Names: []entity.Name{{Full: name, Kind: entity.NamePrimary, Quality: entity.Strong,
+				Note: "primary name unknown: the entry is not in " + names.main + "; this is its first alias in " + names.alt}},
+			Remarks: fmt.Sprintf("Partial record: this entry is in %s but not in %s, which is older. Its type, programs and remarks are unknown; update the lists for the full record.", names.alt, names.main),
+		}
+		e.AddProperty("partial_record", names.alt+" and "+names.add+" only")
+		r := &record{e: e, line: line, partial: true}
+		byNum[num] = r
+		order = append(order, r)
+		return r
+	}
+	if err := joinTable(files, names.alt, altCols, names.main, byNum, ds, partial, func(r *record, rec []string, line int) error {
 		return addAlt(r.e, rec, names.alt, line)
 	}); err != nil {
 		return nil, err
 	}
-	if err := joinTable(files, names.add, addCols, names.main, byNum, ds, func(r *record, rec []string, line int) error {
+	if err := joinTable(files, names.add, addCols, names.main, byNum, ds, nil, func(r *record, rec []string, line int) error {
 		addAddress(r.e, rec)
 		return nil
 	}); err != nil {
@@ -147,7 +173,9 @@ func ParseCSV(files parse.Files, source string) (*entity.Dataset, error) {
 	ds.Entities = make([]*entity.Entity, len(order))
 	for i, r := range order {
 		r.e.Remarks = strings.TrimSpace(r.e.Remarks)
-		mineRemarks(r.e, r.e.Remarks)
+		if !r.partial {
+			mineRemarks(r.e, r.e.Remarks)
+		}
 		r.e.Raw = strings.Join(r.raw, "\n")
 		ds.Entities[i] = r.e
 	}
@@ -155,14 +183,16 @@ func ParseCSV(files parse.Files, source string) (*entity.Dataset, error) {
 }
 
 // joinTable reads the optional companion file name and hands each row to
-// fn with its entry. Rows whose entry is not in the main file are counted
-// into a note on ds.
-func joinTable(files parse.Files, name string, cols []string, mainName string, byNum map[int]*record, ds *entity.Dataset, fn func(r *record, rec []string, line int) error) error {
+// fn with its entry. Rows whose entry is not in the main file are given to
+// create, when set, which may make a partial entry for them; the others
+// are counted into a note on ds.
+func joinTable(files parse.Files, name string, cols []string, mainName string, byNum map[int]*record, ds *entity.Dataset,
+	create func(num int, rec []string, line int, raw string) *record, fn func(r *record, rec []string, line int) error) error {
 	data, ok := files[name]
 	if !ok {
 		return nil
 	}
-	orphanRows := 0
+	orphanRows, created := 0, 0
 	orphans := make(map[int]bool)
 	err := readTable(data, name, cols, true, func(rec []string, line int, raw string) error {
 		num, err := entNum(rec[0], name, line)
@@ -170,6 +200,12 @@ func joinTable(files parse.Files, name string, cols []string, mainName string, b
 			return err
 		}
 		r, ok := byNum[num]
+		if !ok && create != nil {
+			if r = create(num, rec, line, raw); r != nil {
+				ok = true
+				created++
+			}
+		}
 		if !ok {
 			orphanRows++
 			orphans[num] = true
@@ -184,6 +220,10 @@ func joinTable(files parse.Files, name string, cols []string, mainName string, b
 	if orphanRows > 0 {
 		ds.Notes = append(ds.Notes, fmt.Sprintf("%s: %s rows refer to %s entries not in %s (files of different dates); not screened",
 			name, thousands(orphanRows), thousands(len(orphans)), mainName))
+	}
+	if created > 0 {
+		ds.Notes = append(ds.Notes, fmt.Sprintf("%s: %s entries are not in %s (listed after its date); screened as partial records of type unknown with their aliases and addresses, without programs or remarks",
+			name, thousands(created), mainName))
 	}
 	return nil
 }

@@ -38,7 +38,9 @@ func parseSDN(t *testing.T) *entity.Dataset {
 func TestParseCSVSDN(t *testing.T) {
 	ds := parseSDN(t)
 	validateAll(t, ds)
-	if got, want := len(ds.Entities), 14965; got != want {
+	// 14,965 entries of sdn.csv and 1,724 partial ones known only from the
+	// newer alt.csv.
+	if got, want := len(ds.Entities), 14965+1724; got != want {
 		t.Errorf("entities = %d, want %d", got, want)
 	}
 	if ds.Source != "us_ofac_sdn" || ds.Published != "" {
@@ -50,8 +52,32 @@ func TestParseCSVSDN(t *testing.T) {
 			t.Errorf("count of %s = %d, want %d", typ, counts[typ], want)
 		}
 	}
-	if counts[entity.Unknown] != 0 {
-		t.Errorf("%d entities of unknown type, want 0", counts[entity.Unknown])
+	if counts[entity.Unknown] != 1724 {
+		t.Errorf("%d entities of unknown type, want the 1,724 partial records", counts[entity.Unknown])
+	}
+}
+
+// A party designated after sdn.csv's date is in the newer alt.csv and
+// add.csv only; it must still be screened, as a partial record.
+func TestParseCSVPartialRecord(t *testing.T) {
+	ds := parseSDN(t)
+	var e *entity.Entity
+	for _, x := range ds.Entities {
+		if x.ID == "us_ofac_sdn:54326" {
+			e = x
+		}
+	}
+	if e == nil {
+		t.Fatal("us_ofac_sdn:54326 (Anzali Free Zone Semiconductor Chip Industries) is missing")
+	}
+	if e.Name != "ANZALI FREE ZONE SEMICONDUCTOR CHIP INDUSTRIES DEVELOPMENT COMPANY" || e.Type != entity.Unknown {
+		t.Errorf("name %q type %q", e.Name, e.Type)
+	}
+	if len(e.Addresses) == 0 || e.Addresses[0].Country != "IR" {
+		t.Errorf("addresses %+v, want the Anzali address in IR", e.Addresses)
+	}
+	if len(e.Properties["partial_record"]) != 1 || !strings.Contains(e.Remarks, "Partial record") {
+		t.Errorf("not marked partial: %q %v", e.Remarks, e.Properties)
 	}
 }
 
@@ -63,8 +89,8 @@ func TestParseCSVOrphans(t *testing.T) {
 	want := []string{
 		"sdn_comments.csv: 6 rows refer to 6 entries not in sdn.csv (files of different dates); not screened",
 		"sdn_comments.csv: 5 rows continue remarks that are not truncated in sdn.csv (files of different dates); kept apart, not joined",
-		"alt.csv: 2,727 rows refer to 1,724 entries not in sdn.csv (files of different dates); not screened",
-		"add.csv: 5,598 rows refer to 4,894 entries not in sdn.csv (files of different dates); not screened",
+		"alt.csv: 1,724 entries are not in sdn.csv (listed after its date); screened as partial records of type unknown with their aliases and addresses, without programs or remarks",
+		"add.csv: 3,473 rows refer to 3,170 entries not in sdn.csv (files of different dates); not screened",
 	}
 	for _, w := range want {
 		if !slices.Contains(ds.Notes, w) {
