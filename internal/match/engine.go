@@ -112,6 +112,8 @@ type entInfo struct {
 	gender    byte // 'm', 'f' or 0
 	version   string
 	cluster   int32 // index into Engine.clusters, or -1
+	// inferred says typ was guessed from the names (see inferType).
+	inferred bool
 }
 
 // Engine screens queries against a fixed set of datasets.
@@ -233,6 +235,30 @@ func (e *Engine) analyseNames() {
 	for _, recs := range perEnt {
 		e.names = append(e.names, recs...)
 	}
+	for i := range e.ents {
+		if e.info[i].typ == entity.Unknown {
+			e.info[i].typ, e.info[i].inferred = inferType(e.ents[i], perEnt[i])
+		}
+	}
+}
+
+// inferType guesses the type of an entity its list does not type (CSL rows
+// without a type, OFAC parties known only from the alias file) from its
+// names: a legal form makes an organisation, OFAC's "SURNAME, Given"
+// form a person. Without a guess a person query would meet no type
+// evidence against a company or a ship.
+func inferType(ent *entity.Entity, recs []nameRec) (entity.Type, bool) {
+	for _, r := range recs {
+		if len(r.legal) > 0 {
+			return entity.Organization, true
+		}
+	}
+	for _, n := range ent.Names {
+		if n.Quality == entity.Strong && strings.Count(n.Full, ",") == 1 && !strings.ContainsAny(n.Full, "0123456789") {
+			return entity.Person, true
+		}
+	}
+	return entity.Unknown, false
 }
 
 func convertTokens(a names.Analysis, kind names.Kind) ([]tok, []string) {

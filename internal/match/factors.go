@@ -69,10 +69,14 @@ func (e *Engine) applyFactors(q *query, sc *scored, explain bool) {
 		}
 	}
 	if q.Type != entity.Unknown && info.typ != entity.Unknown && q.Type != info.typ {
+		how := ""
+		if info.inferred {
+			how = " (the list gives no type; inferred from its name)"
+		}
 		if q.Type == entity.Person || info.typ == entity.Person {
-			add("type", typeDisagree, "query is a %s, the listed party a %s", q.Type, info.typ)
+			add("type", typeDisagree, "query is a %s, the listed party a %s%s", q.Type, info.typ, how)
 		} else {
-			add("type", typeNearDisagree, "query is a %s, the listed party a %s", q.Type, info.typ)
+			add("type", typeNearDisagree, "query is a %s, the listed party a %s%s", q.Type, info.typ, how)
 		}
 	}
 	if !q.dob.IsZero() && len(info.dobs) > 0 {

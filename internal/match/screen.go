@@ -383,7 +383,8 @@ const (
 // also keeps the token alignment and the legal-form note for display.
 func (e *Engine) scoreName(q *query, rec *nameRec, explain bool) *scored {
 	ent := e.ents[rec.ent]
-	person := ent.Type == entity.Person || (ent.Type == entity.Unknown && q.kind == names.Person)
+	typ := e.info[rec.ent].typ
+	person := typ == entity.Person || (typ == entity.Unknown && q.kind == names.Person)
 	raw, pairs := alignScore(q.toks, rec.toks, q.joins, rec.joins, person, q.memo, explain)
 	sc := &scored{ent: rec.ent, name: rec.name, raw: raw, pairs: pairs, nameScore: raw}
 	n := ent.Names[rec.name]
@@ -484,6 +485,7 @@ type cand struct {
 const (
 	omitPerson      = 0.3
 	omitOrg         = 0.6
+	omitSingle      = 0.9
 	substituteFloor = 0.8
 	// substituteCost makes a substituted pair cost more than a matched
 	// pair earns: five name parts of which one differs is a review, not a
@@ -567,7 +569,18 @@ func alignScore(q, n []tok, qj, nj []join, person bool, memo simMemo, explain bo
 	for i := 0; i < k; i++ {
 		cost += substituteCost * (max(lq[i].w, substituteFloor) + max(ln[i].w, substituteFloor))
 	}
-	for _, rest := range [][]unmatched{lq[k:], ln[k:]} {
+	// A listed name of one word that covers one word of a longer query is
+	// weak evidence ("LUNA" in "Eva Luna"): the query's other words then
+	// cost as much as an organisation's would.
+	omitQuery := omit
+	if len(lq) > k && words(n) == 1 {
+		omitQuery = max(omit, omitSingle)
+	}
+	for side, rest := range [][]unmatched{lq[k:], ln[k:]} {
+		o := omit
+		if side == 0 {
+			o = omitQuery
+		}
 		for _, u := range rest {
 			if u.strict {
 				// A number or a country in an organisation's name marks
@@ -575,7 +588,7 @@ func alignScore(q, n []tok, qj, nj []join, person bool, memo simMemo, explain bo
 				// name simply lacks it.
 				cost += max(u.w, substituteFloor)
 			} else {
-				cost += omit * u.w
+				cost += o * u.w
 			}
 		}
 	}
@@ -586,6 +599,17 @@ func alignScore(q, n []tok, qj, nj []join, person bool, memo simMemo, explain bo
 		score *= patronymicFactor
 	}
 	return score, pairs
+}
+
+// words counts the tokens of t that are not particles.
+func words(t []tok) int {
+	n := 0
+	for i := range t {
+		if t[i].kind != names.Particle {
+			n++
+		}
+	}
+	return n
 }
 
 // patronymicFactor scales a person score whose aligned names sit on
