@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/chokepoint-dev/chokepoint/internal/progress"
 	"io"
 	"os"
 	"path/filepath"
@@ -256,7 +257,7 @@ func checkBatch(ctx context.Context, e *env, c *orders.Checker, in, out, failOn 
 	go func() { wg.Wait(); close(done) }()
 
 	start := time.Now()
-	bar := &checkProgress{w: e.stderr, size: size, start: start}
+	bar := progress.New(e.stderr, size, "orders", false)
 	counts := map[string]int{}
 	pending := map[int]*batchItem{}
 	nextSeq, failed := 0, false
@@ -280,7 +281,7 @@ func checkBatch(ctx context.Context, e *env, c *orders.Checker, in, out, failOn 
 				res.Error, res.Fields = "invalid order, no decision", ve.Fields
 				counts["invalid"]++
 				failed = failed || failOn != ""
-				fmt.Fprintf(bar.clear(), "%s:%d: order %q invalid: %v\n", in, p.line, res.OrderID, ve)
+				fmt.Fprintf(bar.Clear(), "%s:%d: order %q invalid: %v\n", in, p.line, res.OrderID, ve)
 			default:
 				if checkErr == nil {
 					checkErr = fmt.Errorf("%s:%d: check: %w", in, p.line, p.err)
@@ -293,9 +294,9 @@ func checkBatch(ctx context.Context, e *env, c *orders.Checker, in, out, failOn 
 				cancel()
 			}
 		}
-		bar.update(cr.n(), nextSeq)
+		bar.Update(int64(nextSeq), cr.n())
 	}
-	bar.finish(nextSeq)
+	bar.Clear()
 	if err := bw.Flush(); err != nil && writeErr == nil {
 		writeErr = fmt.Errorf("write results: %w", err)
 	}
@@ -376,48 +377,4 @@ func (c *countingReader) n() int64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.c
-}
-
-// checkProgress draws a progress bar on stderr, at most ten times a second.
-type checkProgress struct {
-	w     io.Writer
-	size  int64
-	start time.Time
-	last  time.Time
-	drawn bool
-}
-
-func (p *checkProgress) update(read int64, orders int) {
-	now := time.Now()
-	if now.Sub(p.last) < 100*time.Millisecond {
-		return
-	}
-	p.last = now
-	p.draw(read, orders)
-}
-
-func (p *checkProgress) draw(read int64, orders int) {
-	const width = 30
-	frac := 0.0
-	if p.size > 0 {
-		frac = min(float64(read)/float64(p.size), 1)
-	}
-	fill := int(frac * width)
-	rate := float64(orders) / max(time.Since(p.start).Seconds(), 1e-9)
-	fmt.Fprintf(p.w, "\r[%s%s] %3.0f%% %d orders %.0f/s", strings.Repeat("#", fill), strings.Repeat(".", width-fill), frac*100, orders, rate)
-	p.drawn = true
-}
-
-// clear ends the bar's line so other output starts on a fresh one.
-func (p *checkProgress) clear() io.Writer {
-	if p.drawn {
-		fmt.Fprint(p.w, "\n")
-		p.drawn = false
-	}
-	return p.w
-}
-
-func (p *checkProgress) finish(orders int) {
-	p.draw(p.size, orders)
-	p.clear()
 }
