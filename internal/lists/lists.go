@@ -375,6 +375,7 @@ func parseChecked(source string, f Format, files parse.Files) (*entity.Dataset, 
 	if err := validate(ds, source); err != nil {
 		return nil, err
 	}
+	resolveRelations(ds)
 	return ds, nil
 }
 
