@@ -48,6 +48,9 @@ type tok struct {
 	// patronymic marks a Slavic or Turkic patronymic (-ovich, -ovna,
 	// -ogly), which customer records routinely leave out.
 	patronymic bool
+	// nick lists the nickname groups of a given name (Bob and Robert
+	// share one), comma-separated; empty for most tokens.
+	nick string
 	// flat is text with the h of ch, sh, zh and kh dropped, so that the
 	// ASCII form and the transliterated form of a háček name agree: VUCIC,
 	// Vuchich (from Vučić or Вучич), Sevcenko and Shevchenko.
@@ -296,8 +299,9 @@ func convertTokens(a names.Analysis, kind names.Kind) ([]tok, []string) {
 		if kind == names.Org && nt.kind == names.Word && len(nt.text) > 3 && country.Code(nt.text) != "" {
 			nt.geo = true
 		}
-		if kind != names.Org && nt.kind == names.Word && isPatronymic(nt.text) {
-			nt.patronymic = true
+		if kind != names.Org && nt.kind == names.Word {
+			nt.patronymic = isPatronymic(nt.text)
+			nt.nick = names.Nicknames(nt.text)
 		}
 		toks = append(toks, nt)
 	}

@@ -215,6 +215,8 @@ func TestCompare(t *testing.T) {
 		{"Banco Santander S.A.", "Banco Santander Chile S.A.", entity.Organization, false},
 		{"TARIQ ANWAR EL SAYED MOHAMED", "TARIQ ANWAR EL SAYED AHMED", entity.Person, false},
 		{"Osama bin Laden", "Usama ibn Laden", entity.Person, true},
+		{"Bob Oldfield", "Robert Oldfield", entity.Person, true},
+		{"Aleksandar Vucic", "Aleksandar Vučić", entity.Person, true},
 	}
 	for _, tt := range tests {
 		c := e.Compare(tt.a, tt.b, tt.typ, 0)

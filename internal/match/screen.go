@@ -443,6 +443,11 @@ func tokSim(a, b *tok) float64 {
 	if a.flat == b.flat && a.flat != "" {
 		return 0.95
 	}
+	if a.nick != "" && b.nick != "" && sharesGroup(a.nick, b.nick) {
+		// A nickname and its full name (Ted / Theodore) are one name as
+		// much as two spellings are.
+		return 0.9
+	}
 	s := tokenSim(a.text, b.text)
 	if s < 0.85 && inflected(a.text, b.text) {
 		s = 0.85
@@ -459,6 +464,22 @@ func tokSim(a, b *tok) float64 {
 		s = 0.85 * tokenSim(a.key, b.key)
 	}
 	return s
+}
+
+// sharesGroup reports whether two comma-separated group lists overlap.
+func sharesGroup(a, b string) bool {
+	for a != "" {
+		var g string
+		g, a, _ = strings.Cut(a, ",")
+		for rest := b; rest != ""; {
+			var h string
+			h, rest, _ = strings.Cut(rest, ",")
+			if g == h {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // inflected reports whether one token is the other with a short ending

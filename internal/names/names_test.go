@@ -268,3 +268,28 @@ func TestKindOf(t *testing.T) {
 		})
 	}
 }
+
+func TestNicknames(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		same bool
+	}{
+		{"bob", "robert", true},
+		{"ted", "theodore", true},
+		{"bob", "thomas", false},
+		{"mehrabi", "abdollah", false},
+	} {
+		ga, gb := Nicknames(tt.a), Nicknames(tt.b)
+		shared := false
+		for _, g := range strings.Split(ga, ",") {
+			for _, h := range strings.Split(gb, ",") {
+				if g != "" && g == h {
+					shared = true
+				}
+			}
+		}
+		if shared != tt.same {
+			t.Errorf("%s (%q) and %s (%q) share a group: %v, want %v", tt.a, ga, tt.b, gb, shared, tt.same)
+		}
+	}
+}

@@ -68,3 +68,21 @@ func parseTable(data string) *dict {
 	}
 	return d
 }
+
+// nicknames maps a given name to its nickname groups, built once.
+var nicknames = sync.OnceValue(func() map[string]string {
+	m := make(map[string]string, strings.Count(nickData, "\n"))
+	rest := nickData
+	for rest != "" {
+		var line string
+		line, rest, _ = strings.Cut(rest, "\n")
+		name, groups, _ := strings.Cut(line, "\t")
+		m[name] = groups
+	}
+	return m
+})
+
+// Nicknames returns the comma-separated nickname groups of a given name
+// token ("bob" and "robert" share the group "bob"), or "" when the name is
+// in none. The groups are rigour's person_nick table.
+func Nicknames(token string) string { return nicknames()[token] }

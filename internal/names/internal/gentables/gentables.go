@@ -91,7 +91,43 @@ func Generate(dir string) ([]byte, error) {
 		b.WriteString("\n")
 	}
 	b.WriteString("`\n")
+	nick, err := nicknames(dir)
+	if err != nil {
+		return nil, err
+	}
+	b.WriteString("\n// nickData has one given name a line: the name and, after a tab, the\n")
+	b.WriteString("// comma-separated nickname groups it belongs to (rigour person_nick).\n")
+	b.WriteString("const nickData = `")
+	for _, k := range slices.Sorted(maps.Keys(nick)) {
+		groups := nick[k]
+		slices.Sort(groups)
+		b.WriteString(k + "\t" + strings.Join(slices.Compact(groups), ",") + "\n")
+	}
+	b.WriteString("`\n")
 	return b.Bytes(), nil
+}
+
+// nicknames maps each given name of rigour's person_nick groups (Bob,
+// Robert, Rob...) to the groups it belongs to; a name may be in several
+// (Robert is in bob, rob and robbie).
+func nicknames(dir string) (map[string][]string, error) {
+	var sy struct {
+		PersonNick map[string][]string `yaml:"person_nick"`
+	}
+	if err := decode(dir, "names__symbols.yml", &sy); err != nil {
+		return nil, err
+	}
+	out := make(map[string][]string)
+	for group, members := range sy.PersonNick {
+		for _, m := range members {
+			p := phraseOf(m)
+			if p == "" || strings.Contains(p, " ") {
+				continue
+			}
+			out[p] = append(out[p], group)
+		}
+	}
+	return out, nil
 }
 
 func decode(dir, name string, v any) error {
