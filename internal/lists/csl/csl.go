@@ -50,13 +50,7 @@ const (
 // inside one value: an address keeps it, and an alias list's final "and"
 // is dropped.
 func Parse(data []byte, file string) (*entity.Dataset, error) {
-	if len(data) > parse.MaxFileSize {
-		return nil, &parse.Error{File: file, Err: fmt.Errorf("%w: over %d bytes", parse.ErrTooLarge, parse.MaxFileSize)}
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, &parse.Error{File: file, Err: parse.ErrEmpty}
-	}
-	if err := parse.CheckUTF8(data, file); err != nil {
+	if err := parse.CheckInput(data, file); err != nil {
 		return nil, err
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
@@ -64,7 +58,7 @@ func Parse(data []byte, file string) (*entity.Dataset, error) {
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err != nil {
-		return nil, csvError(file, err)
+		return nil, parse.CSVError(file, err)
 	}
 	headerText := strings.TrimRight(string(data[:r.InputOffset()]), "\r\n")
 	col := make(map[string]int, len(header))
@@ -92,7 +86,7 @@ func Parse(data []byte, file string) (*entity.Dataset, error) {
 			break
 		}
 		if err != nil {
-			return nil, csvError(file, err)
+			return nil, parse.CSVError(file, err)
 		}
 		line, _ := r.FieldPos(0)
 		if len(rec) != len(header) {
@@ -215,7 +209,7 @@ func mapRow(row func(string) string, current bool, file string, line int) (e *en
 
 	e.Programs = []string{code}
 	for _, p := range splitList(row("programs"), true) {
-		addUnique(&e.Programs, p)
+		parse.AddUnique(&e.Programs, p)
 	}
 	e.AddProperty(PropList, code)
 	e.AddProperty(PropListName, label)
@@ -248,13 +242,13 @@ func mapRow(row func(string) string, current bool, file string, line int) (e *en
 		e.Addresses = append(e.Addresses, address(a))
 	}
 	for _, c := range splitList(row("nationalities"), true) {
-		addUnique(&e.Nationalities, countryOr(c))
+		parse.AddUnique(&e.Nationalities, parse.CountryCode(c))
 	}
 	for _, c := range splitList(row("citizenships"), true) {
-		addUnique(&e.Citizenships, countryOr(c))
+		parse.AddUnique(&e.Citizenships, parse.CountryCode(c))
 	}
 	for _, p := range splitList(row("places_of_birth"), false) {
-		addUnique(&e.BirthPlaces, p)
+		parse.AddUnique(&e.BirthPlaces, p)
 	}
 	for _, d := range splitList(row("dates_of_birth"), true) {
 		date, ok := birthDate(d)
@@ -280,7 +274,7 @@ func mapRow(row func(string) string, current bool, file string, line int) (e *en
 	if v != (entity.VesselInfo{}) {
 		e.Vessel = &v
 		if c := country.Code(v.Flag); c != "" {
-			addUnique(&e.Countries, c)
+			parse.AddUnique(&e.Countries, c)
 		}
 	}
 	return e, badDates, nil
@@ -427,13 +421,13 @@ func addID(e *entity.Entity, s string, current bool) {
 		e.Gender = strings.ToLower(number)
 		return
 	case l == "website":
-		addUnique(&e.Websites, number)
+		parse.AddUnique(&e.Websites, number)
 		return
 	case l == "email address":
-		addUnique(&e.Emails, number)
+		parse.AddUnique(&e.Emails, number)
 		return
 	case l == "phone number" || l == "telephone":
-		addUnique(&e.Phones, number)
+		parse.AddUnique(&e.Phones, number)
 		return
 	case strings.HasPrefix(l, "secondary sanctions risk") || strings.HasPrefix(l, "subject to secondary sanctions") ||
 		(strings.HasPrefix(l, "additional sanctions information") && strings.Contains(strings.ToLower(number), "secondary sanctions")):
@@ -474,35 +468,4 @@ func featureKey(label string) string {
 
 func isCountryCode(s string) bool {
 	return len(s) == 2 && strings.ToUpper(s) == s && country.Code(s) != ""
-}
-
-func countryOr(s string) string {
-	if c := country.Code(s); c != "" {
-		return c
-	}
-	return s
-}
-
-func addUnique(list *[]string, s string) {
-	if s = strings.TrimSpace(s); s == "" {
-		return
-	}
-	for _, v := range *list {
-		if v == s {
-			return
-		}
-	}
-	*list = append(*list, s)
-}
-
-// csvError turns an encoding/csv error into a *parse.Error with its line.
-func csvError(file string, err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return &parse.Error{File: file, Line: pe.Line, Column: pe.Column, Err: fmt.Errorf("%w: %v", parse.ErrFormat, pe.Err)}
-	}
-	if err == io.EOF {
-		return &parse.Error{File: file, Err: parse.ErrEmpty}
-	}
-	return &parse.Error{File: file, Err: err}
 }

@@ -1,13 +1,13 @@
 package csl_test
 
 import (
-	"errors"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
 	"github.com/chokepoint-dev/chokepoint/internal/lists/csl"
+	"github.com/chokepoint-dev/chokepoint/internal/lists/listtest"
 	"github.com/chokepoint-dev/chokepoint/internal/lists/parse"
 	"github.com/chokepoint-dev/chokepoint/internal/sharedtest"
 )
@@ -197,51 +197,22 @@ const minimal = header +
 	`"a1","Entity List (EL) - Bureau of Industry and Security","","","","Acme Ltd","","1 Road, Town, CN","83 FR 1","2018-08-01","","","For all items subject to the EAR.","Presumption of denial.","","","","","","","","","Acme; and Acme Two","","","","","",""` + "\n"
 
 func TestParseErrors(t *testing.T) {
-	tests := []struct {
-		name    string
-		data    string
-		wantErr error
-		want    string
-		line    bool
-	}{
-		{"Empty", "", parse.ErrEmpty, "empty", false},
-		{"HeaderOnly", header, parse.ErrFormat, "no data rows", true},
-		{"WrongFormatUN", `<CONSOLIDATED_LIST><INDIVIDUALS/></CONSOLIDATED_LIST>`, parse.ErrFormat, "source", true},
-		{"WrongFormatEU", "fileGenerationDate;Entity_LogicalId\n2026;1\n", parse.ErrFormat, "not a CSL", true},
-		{"WrongColumnCount", minimal + "\"a2\",\"SDN\",\"1\"\n", parse.ErrFormat, "columns", true},
-		{"Truncated", minimal[:len(minimal)-40], parse.ErrFormat, "", true},
-		{"HugeField", strings.Replace(minimal, "Acme Ltd", strings.Repeat("A", parse.MaxFieldSize+1), 1), parse.ErrTooLarge, "too large", true},
-		{"InvalidUTF8", strings.Replace(minimal, "Acme Ltd", "Acme \xff", 1), parse.ErrInvalidUTF8, "UTF-8", true},
-		{"EmptyName", strings.Replace(minimal, `"Acme Ltd"`, `""`, 1), nil, "empty name", true},
-		{"EmptyID", strings.Replace(minimal, `"a1"`, `""`, 1), nil, "empty _id", true},
-		{"DuplicateID", minimal + strings.SplitN(minimal, "\n", 2)[1], nil, "duplicate _id", true},
-		{"BadType", strings.Replace(minimal, `Security","",""`, `Security","","Planet"`, 1), nil, "unknown type", true},
-		{"BadStartDate", strings.Replace(minimal, "2018-08-01", "08/01/2018", 1), nil, "start_date", true},
+	tests := []listtest.ErrCase{
+		{Name: "Empty", WantErr: parse.ErrEmpty, Want: "empty"},
+		{Name: "HeaderOnly", Data: header, WantErr: parse.ErrFormat, Want: "no data rows", Line: true},
+		{Name: "WrongFormatUN", Data: `<CONSOLIDATED_LIST><INDIVIDUALS/></CONSOLIDATED_LIST>`, WantErr: parse.ErrFormat, Want: "source", Line: true},
+		{Name: "WrongFormatEU", Data: "fileGenerationDate;Entity_LogicalId\n2026;1\n", WantErr: parse.ErrFormat, Want: "not a CSL", Line: true},
+		{Name: "WrongColumnCount", Data: minimal + "\"a2\",\"SDN\",\"1\"\n", WantErr: parse.ErrFormat, Want: "columns", Line: true},
+		{Name: "Truncated", Data: minimal[:len(minimal)-40], WantErr: parse.ErrFormat, Line: true},
+		{Name: "HugeField", Data: strings.Replace(minimal, "Acme Ltd", strings.Repeat("A", parse.MaxFieldSize+1), 1), WantErr: parse.ErrTooLarge, Want: "too large", Line: true},
+		{Name: "InvalidUTF8", Data: strings.Replace(minimal, "Acme Ltd", "Acme \xff", 1), WantErr: parse.ErrInvalidUTF8, Want: "UTF-8", Line: true},
+		{Name: "EmptyName", Data: strings.Replace(minimal, `"Acme Ltd"`, `""`, 1), Want: "empty name", Line: true},
+		{Name: "EmptyID", Data: strings.Replace(minimal, `"a1"`, `""`, 1), Want: "empty _id", Line: true},
+		{Name: "DuplicateID", Data: minimal + strings.SplitN(minimal, "\n", 2)[1], Want: "duplicate _id", Line: true},
+		{Name: "BadType", Data: strings.Replace(minimal, `Security","",""`, `Security","","Planet"`, 1), Want: "unknown type", Line: true},
+		{Name: "BadStartDate", Data: strings.Replace(minimal, "2018-08-01", "08/01/2018", 1), Want: "start_date", Line: true},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ds, err := csl.Parse([]byte(tt.data), "in.csv")
-			if err == nil {
-				t.Fatalf("got %d entities and no error; want an error", len(ds.Entities))
-			}
-			var pe *parse.Error
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %T %v; want *parse.Error", err, err)
-			}
-			if pe.File != "in.csv" {
-				t.Errorf("File = %q; want in.csv", pe.File)
-			}
-			if tt.line && pe.Line == 0 {
-				t.Errorf("error %q names no line", err)
-			}
-			if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
-				t.Errorf("error %q is not %v", err, tt.wantErr)
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error %q; want it to contain %q", err, tt.want)
-			}
-		})
-	}
+	listtest.Errors(t, csl.Parse, "in.csv", tests)
 }
 
 func TestParseMinimal(t *testing.T) {
@@ -279,18 +250,12 @@ func FuzzParse(f *testing.F) {
 		"Specially Designated Nationals (SDN) - Treasury Department,23156,Vessel,DPRK4,7-28,\"Meiktila, MM\",,\"IMO 8898831, Vessel Registration Identification; North Korea Sanctions Regulations, sections 510.201 and 510.210, Secondary sanctions risk:\",1955,Iran\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ds, err := csl.Parse(data, "fuzz.csv")
+		listtest.CheckFuzz(t, ds, err)
 		if err != nil {
-			var pe *parse.Error
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %T %v; want *parse.Error", err, err)
-			}
 			return
 		}
 		ids := make(map[string]bool)
 		for _, e := range ds.Entities {
-			if err := e.Validate(); err != nil {
-				t.Fatalf("Validate: %v", err)
-			}
 			if ids[e.ID] {
 				t.Fatalf("duplicate id %s", e.ID)
 			}
@@ -305,7 +270,7 @@ func TestGolden(t *testing.T) {
 		{legacyFile, "csl-2019-legacy-format.golden.json"},
 	} {
 		ds := parseFile(t, tt.file)
-		checkGolden(t, tt.golden, ds, ds.Entities)
+		listtest.Golden(t, tt.golden, ds, ds.Entities)
 	}
 }
 

@@ -61,7 +61,7 @@ type column struct {
 // assumed to hold "KEY: value" entries (WEB, PHONE, EMAIL...) separated by
 // "|" or new lines.
 func ParseCSV(data []byte, file string) (*entity.Dataset, error) {
-	if err := precheck(data, file); err != nil {
+	if err := parse.CheckInput(data, file); err != nil {
 		return nil, err
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
@@ -335,7 +335,7 @@ func hasChildText(el *parse.Element, name, text string) bool {
 func fileDate(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	for _, layout := range []string{"2006-01-02", "02/01/2006", "2006-01-02T15:04:05"} {
-		if t, err := time.Parse(layout, firstN(s, len(layout))); err == nil {
+		if t, err := time.Parse(layout, parse.FirstN(s, len(layout))); err == nil {
 			return t.Format("2006-01-02"), nil
 		}
 	}

@@ -99,7 +99,7 @@ func mapEntity(el *parse.Element, file string) (*entity.Entity, error) {
 			e.BirthDates = append(e.BirthDates, d)
 		}
 		if ok && b.Attr("calendarType") != "" && !strings.EqualFold(b.Attr("calendarType"), "GREGORIAN") {
-			e.AddProperty("birth_date_"+strings.ToLower(b.Attr("calendarType")), join("-", b.Attr("year"), b.Attr("monthOfYear"), b.Attr("dayOfMonth")))
+			e.AddProperty("birth_date_"+strings.ToLower(b.Attr("calendarType")), parse.JoinNonEmpty("-", b.Attr("year"), b.Attr("monthOfYear"), b.Attr("dayOfMonth")))
 		}
 		desc := b.Attr("countryDescription")
 		if strings.EqualFold(desc, "UNKNOWN") {
@@ -109,24 +109,24 @@ func mapEntity(el *parse.Element, file string) (*entity.Entity, error) {
 		if city == "-" {
 			city = ""
 		}
-		if place := join(", ", city, b.Attr("place"), b.Attr("region"), desc); place != "" && !contains(e.BirthPlaces, place) {
+		if place := parse.JoinNonEmpty(", ", city, b.Attr("place"), b.Attr("region"), desc); place != "" && !contains(e.BirthPlaces, place) {
 			e.BirthPlaces = append(e.BirthPlaces, place)
 		}
 	}
 	for _, a := range el.All("address") {
 		addr := entity.Address{
-			Street:      clean(a.Attr("street")),
+			Street:      parse.Clean(a.Attr("street")),
 			City:        a.Attr("city"),
 			Region:      a.Attr("region"),
-			PostalCode:  join(" ", a.Attr("zipCode")),
+			PostalCode:  parse.JoinNonEmpty(" ", a.Attr("zipCode")),
 			CountryName: a.Attr("countryDescription"),
-			Note:        join("; ", poBox(a.Attr("poBox")), a.Attr("place"), a.ChildText("remark")),
+			Note:        parse.JoinNonEmpty("; ", poBox(a.Attr("poBox")), a.Attr("place"), a.ChildText("remark")),
 		}
 		if strings.EqualFold(addr.CountryName, "UNKNOWN") {
 			addr.CountryName = ""
 		}
 		addr.Country = countryOf(a)
-		addr.Full = join(", ", addr.Street, poBox(a.Attr("poBox")), addr.City, addr.Region, addr.PostalCode, a.Attr("place"), addr.CountryName)
+		addr.Full = parse.JoinNonEmpty(", ", addr.Street, poBox(a.Attr("poBox")), addr.City, addr.Region, addr.PostalCode, a.Attr("place"), addr.CountryName)
 		for _, ci := range a.All("contactInfo") {
 			addContact(e, ci.Attr("key"), ci.Attr("value"))
 		}
@@ -144,7 +144,7 @@ func mapEntity(el *parse.Element, file string) (*entity.Entity, error) {
 		if prog := r.Attr("programme"); prog != "" && !contains(e.Programs, prog) {
 			e.Programs = append(e.Programs, prog)
 		}
-		e.AddProperty("regulation", join(" ", r.Attr("numberTitle")))
+		e.AddProperty("regulation", parse.JoinNonEmpty(" ", r.Attr("numberTitle")))
 		e.AddProperty("regulation_url", r.ChildText("publicationUrl"))
 	}
 	if d := el.Attr("designationDate"); d != "" {
@@ -172,11 +172,11 @@ func mapEntity(el *parse.Element, file string) (*entity.Entity, error) {
 // strong="false"; older entries say so only in the alias remark ("low
 // quality alias"), so that is honoured too.
 func aliasName(n *parse.Element) (entity.Name, bool) {
-	first := clean(join(" ", n.Attr("firstName"), n.Attr("middleName")))
-	last := clean(n.Attr("lastName"))
-	full := clean(n.Attr("wholeName"))
+	first := parse.Clean(parse.JoinNonEmpty(" ", n.Attr("firstName"), n.Attr("middleName")))
+	last := parse.Clean(n.Attr("lastName"))
+	full := parse.Clean(n.Attr("wholeName"))
 	if full == "" {
-		full = join(" ", first, last)
+		full = parse.JoinNonEmpty(" ", first, last)
 	}
 	if full == "" {
 		return entity.Name{}, false
@@ -189,7 +189,7 @@ func aliasName(n *parse.Element) (entity.Name, bool) {
 		Lang:    strings.ToLower(n.Attr("nameLanguage")),
 		Given:   first,
 		Family:  last,
-		Script:  nonLatin(full),
+		Script:  parse.NonLatinScript(full),
 		Note:    remark,
 	}
 	if strings.EqualFold(n.Attr("strong"), "false") || strings.Contains(strings.ToLower(remark), "low quality") {
@@ -324,12 +324,12 @@ func identifier(i *parse.Element) (entity.Identifier, bool) {
 	}
 	return entity.Identifier{
 		Type:    typ,
-		Label:   join(" ", i.Attr("identificationTypeDescription")),
+		Label:   parse.JoinNonEmpty(" ", i.Attr("identificationTypeDescription")),
 		Number:  number,
 		Country: countryOf(i),
 		Issued:  i.Attr("issueDate"),
 		Expires: i.Attr("validTo"),
-		Note:    join("; ", strings.Join(flags, ", "), strings.Join(extra, "; "), i.ChildText("remark")),
+		Note:    parse.JoinNonEmpty("; ", strings.Join(flags, ", "), strings.Join(extra, "; "), i.ChildText("remark")),
 	}, true
 }
 
@@ -397,26 +397,6 @@ func atoi(s string) (int, error) {
 		return 0, fmt.Errorf("%q is not a number", s)
 	}
 	return n, nil
-}
-
-func nonLatin(s string) string {
-	if sc := parse.Script(s); sc != "Latn" {
-		return sc
-	}
-	return ""
-}
-
-// clean collapses the doubled spaces EU names and streets often contain.
-func clean(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func join(sep string, parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, sep)
 }
 
 func contains(list []string, s string) bool {

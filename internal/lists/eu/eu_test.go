@@ -2,7 +2,6 @@ package eu_test
 
 import (
 	"encoding/json"
-	"errors"
 	"os"
 	"reflect"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
 	"github.com/chokepoint-dev/chokepoint/internal/lists/eu"
+	"github.com/chokepoint-dev/chokepoint/internal/lists/listtest"
 	"github.com/chokepoint-dev/chokepoint/internal/lists/parse"
 	"github.com/chokepoint-dev/chokepoint/internal/sharedtest"
 )
@@ -183,74 +183,38 @@ const minimalCSV = "fileGenerationDate;Entity_LogicalId;Entity_SubjectType;NameA
 	"2026-08-05;7;person;John DOE;1;TERR\n" +
 	"2026-08-05;7;person;Johnny;2;TERR\n"
 
-type errCase struct {
-	name    string
-	data    string
-	wantErr error
-	want    string
-	line    bool
-}
-
-func runErrors(t *testing.T, fn func([]byte, string) (*entity.Dataset, error), tests []errCase) {
-	t.Helper()
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ds, err := fn([]byte(tt.data), "in.file")
-			if err == nil {
-				t.Fatalf("got %d entities and no error; want an error", len(ds.Entities))
-			}
-			var pe *parse.Error
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %T %v; want *parse.Error", err, err)
-			}
-			if pe.File != "in.file" {
-				t.Errorf("File = %q; want in.file", pe.File)
-			}
-			if tt.line && pe.Line == 0 {
-				t.Errorf("error %q names no line", err)
-			}
-			if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
-				t.Errorf("error %q is not %v", err, tt.wantErr)
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error %q; want it to contain %q", err, tt.want)
-			}
-		})
-	}
-}
-
 func TestParseXMLErrors(t *testing.T) {
-	runErrors(t, eu.ParseXML, []errCase{
-		{"Empty", "", parse.ErrEmpty, "empty", false},
-		{"Truncated", minimalXML[:len(minimalXML)*2/3], parse.ErrTruncated, "truncated", true},
-		{"WrongFormatUN", `<CONSOLIDATED_LIST dateGenerated="2026-02-27"><INDIVIDUALS/></CONSOLIDATED_LIST>`, parse.ErrFormat, "root element is CONSOLIDATED_LIST", true},
-		{"WrongFormatCSV", minimalCSV, parse.ErrFormat, "not an XML list", true},
-		{"NoEntities", `<export generationDate="2026-08-05"></export>`, parse.ErrFormat, "no sanctionEntity", false},
-		{"DeepNesting", "<export>" + strings.Repeat("<a>", 100) + strings.Repeat("</a>", 100) + "</export>", parse.ErrTooDeep, "nested", true},
-		{"HugeAttribute", strings.Replace(minimalXML, `wholeName="Johnny"`, `wholeName="`+strings.Repeat("J", parse.MaxFieldSize+1)+`"`, 1), parse.ErrTooLarge, "too large", true},
-		{"InvalidUTF8", strings.Replace(minimalXML, "Johnny", "Jo\xffhnny", 1), parse.ErrInvalidUTF8, "UTF-8", true},
-		{"NoLogicalID", strings.Replace(minimalXML, `logicalId="7"`, "", 1), nil, "logicalId", true},
-		{"NoName", strings.Replace(strings.Replace(minimalXML, `wholeName="Johnny"`, "", 1), `firstName="John" lastName="DOE" wholeName="John DOE"`, "", 1), nil, "no name", true},
-		{"BadDate", strings.Replace(minimalXML, "2001-01-25", "25/01/2001", 1), nil, "designationDate", true},
-		{"BadSubjectType", strings.Replace(minimalXML, `code="person" classificationCode="P"`, `code="planet"`, 1), nil, "subject type", true},
-		{"Duplicate", strings.Replace(minimalXML, "</export>", `<sanctionEntity logicalId="7"><nameAlias wholeName="X"/></sanctionEntity></export>`, 1), nil, "duplicate", true},
+	listtest.Errors(t, eu.ParseXML, "in.file", []listtest.ErrCase{
+		{Name: "Empty", WantErr: parse.ErrEmpty, Want: "empty"},
+		{Name: "Truncated", Data: minimalXML[:len(minimalXML)*2/3], WantErr: parse.ErrTruncated, Want: "truncated", Line: true},
+		{Name: "WrongFormatUN", Data: `<CONSOLIDATED_LIST dateGenerated="2026-02-27"><INDIVIDUALS/></CONSOLIDATED_LIST>`, WantErr: parse.ErrFormat, Want: "root element is CONSOLIDATED_LIST", Line: true},
+		{Name: "WrongFormatCSV", Data: minimalCSV, WantErr: parse.ErrFormat, Want: "not an XML list", Line: true},
+		{Name: "NoEntities", Data: `<export generationDate="2026-08-05"></export>`, WantErr: parse.ErrFormat, Want: "no sanctionEntity"},
+		{Name: "DeepNesting", Data: "<export>" + strings.Repeat("<a>", 100) + strings.Repeat("</a>", 100) + "</export>", WantErr: parse.ErrTooDeep, Want: "nested", Line: true},
+		{Name: "HugeAttribute", Data: strings.Replace(minimalXML, `wholeName="Johnny"`, `wholeName="`+strings.Repeat("J", parse.MaxFieldSize+1)+`"`, 1), WantErr: parse.ErrTooLarge, Want: "too large", Line: true},
+		{Name: "InvalidUTF8", Data: strings.Replace(minimalXML, "Johnny", "Jo\xffhnny", 1), WantErr: parse.ErrInvalidUTF8, Want: "UTF-8", Line: true},
+		{Name: "NoLogicalID", Data: strings.Replace(minimalXML, `logicalId="7"`, "", 1), Want: "logicalId", Line: true},
+		{Name: "NoName", Data: strings.Replace(strings.Replace(minimalXML, `wholeName="Johnny"`, "", 1), `firstName="John" lastName="DOE" wholeName="John DOE"`, "", 1), Want: "no name", Line: true},
+		{Name: "BadDate", Data: strings.Replace(minimalXML, "2001-01-25", "25/01/2001", 1), Want: "designationDate", Line: true},
+		{Name: "BadSubjectType", Data: strings.Replace(minimalXML, `code="person" classificationCode="P"`, `code="planet"`, 1), Want: "subject type", Line: true},
+		{Name: "Duplicate", Data: strings.Replace(minimalXML, "</export>", `<sanctionEntity logicalId="7"><nameAlias wholeName="X"/></sanctionEntity></export>`, 1), Want: "duplicate", Line: true},
 	})
 }
 
 func TestParseCSVErrors(t *testing.T) {
-	runErrors(t, eu.ParseCSV, []errCase{
-		{"Empty", "", parse.ErrEmpty, "empty", false},
-		{"HeaderOnly", strings.SplitAfter(minimalCSV, "\n")[0], parse.ErrFormat, "no data rows", true},
-		{"WrongFormatXML", minimalXML, parse.ErrFormat, "Entity_LogicalId", true},
-		{"WrongFormatUKCSV", "Report Date: 13-Feb-2026\nLast Updated,Unique ID,Name 6\n", parse.ErrFormat, "Entity_LogicalId", true},
-		{"WrongColumnCount", minimalCSV + "2026-08-05;8;person\n", parse.ErrFormat, "columns", true},
-		{"TruncatedRow", minimalCSV[:len(minimalCSV)-12], parse.ErrFormat, "columns", true},
-		{"HugeField", minimalCSV + "2026-08-05;8;person;" + strings.Repeat("x", parse.MaxFieldSize+1) + ";3;TERR\n", parse.ErrTooLarge, "too large", true},
-		{"InvalidUTF8", strings.Replace(minimalCSV, "Johnny", "Jo\xffhnny", 1), parse.ErrInvalidUTF8, "UTF-8", true},
-		{"EmptyID", minimalCSV + "2026-08-05;;person;X;3;TERR\n", nil, "empty entity id", true},
-		{"BadFileDate", strings.Replace(minimalCSV, "2026-08-05", "August 5", 1), nil, "fileGenerationDate", true},
-		{"DuplicateColumn", strings.Replace(minimalCSV, "Entity_SubjectType", "Entity_LogicalId", 1), parse.ErrFormat, "twice", true},
-		{"BadContactInfo", "Entity_LogicalId;NameAlias_WholeName;Address_ContactInfo\n1;X;no key here\n", nil, "contact info", true},
+	listtest.Errors(t, eu.ParseCSV, "in.file", []listtest.ErrCase{
+		{Name: "Empty", WantErr: parse.ErrEmpty, Want: "empty"},
+		{Name: "HeaderOnly", Data: strings.SplitAfter(minimalCSV, "\n")[0], WantErr: parse.ErrFormat, Want: "no data rows", Line: true},
+		{Name: "WrongFormatXML", Data: minimalXML, WantErr: parse.ErrFormat, Want: "Entity_LogicalId", Line: true},
+		{Name: "WrongFormatUKCSV", Data: "Report Date: 13-Feb-2026\nLast Updated,Unique ID,Name 6\n", WantErr: parse.ErrFormat, Want: "Entity_LogicalId", Line: true},
+		{Name: "WrongColumnCount", Data: minimalCSV + "2026-08-05;8;person\n", WantErr: parse.ErrFormat, Want: "columns", Line: true},
+		{Name: "TruncatedRow", Data: minimalCSV[:len(minimalCSV)-12], WantErr: parse.ErrFormat, Want: "columns", Line: true},
+		{Name: "HugeField", Data: minimalCSV + "2026-08-05;8;person;" + strings.Repeat("x", parse.MaxFieldSize+1) + ";3;TERR\n", WantErr: parse.ErrTooLarge, Want: "too large", Line: true},
+		{Name: "InvalidUTF8", Data: strings.Replace(minimalCSV, "Johnny", "Jo\xffhnny", 1), WantErr: parse.ErrInvalidUTF8, Want: "UTF-8", Line: true},
+		{Name: "EmptyID", Data: minimalCSV + "2026-08-05;;person;X;3;TERR\n", Want: "empty entity id", Line: true},
+		{Name: "BadFileDate", Data: strings.Replace(minimalCSV, "2026-08-05", "August 5", 1), Want: "fileGenerationDate", Line: true},
+		{Name: "DuplicateColumn", Data: strings.Replace(minimalCSV, "Entity_SubjectType", "Entity_LogicalId", 1), WantErr: parse.ErrFormat, Want: "twice", Line: true},
+		{Name: "BadContactInfo", Data: "Entity_LogicalId;NameAlias_WholeName;Address_ContactInfo\n1;X;no key here\n", Want: "contact info", Line: true},
 	})
 }
 
@@ -268,27 +232,12 @@ func TestParseCSVMinimal(t *testing.T) {
 	}
 }
 
-func fuzzCheck(t *testing.T, ds *entity.Dataset, err error) {
-	if err != nil {
-		var pe *parse.Error
-		if !errors.As(err, &pe) {
-			t.Fatalf("error %T %v; want *parse.Error", err, err)
-		}
-		return
-	}
-	for _, e := range ds.Entities {
-		if err := e.Validate(); err != nil {
-			t.Fatalf("Validate: %v", err)
-		}
-	}
-}
-
 func FuzzParseXML(f *testing.F) {
 	f.Add([]byte(minimalXML))
 	f.Add([]byte(`<export generationDate="2026-08-05"><sanctionEntity logicalId="1"><subjectType code="enterprise"/><nameAlias wholeName="A"/><birthdate circa="true" yearRangeFrom="1953" yearRangeTo="1958" countryIso2Code="00"/><address city="X"><contactInfo key="PHONE" value="1; 2"/></address><identification number="1" identificationTypeCode="passport" knownFalse="true"/></sanctionEntity></export>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ds, err := eu.ParseXML(data, "fuzz.xml")
-		fuzzCheck(t, ds, err)
+		listtest.CheckFuzz(t, ds, err)
 	})
 }
 
@@ -297,13 +246,13 @@ func FuzzParseCSV(f *testing.F) {
 	f.Add([]byte("Entity_LogicalId;NameAlias_WholeName;BirthDate_Year;BirthDate_Circa;Address_ContactInfo;Identification_Number\n1;A;1970;true;WEB: http://x|PHONE: 1;P1\n1;\"B\"\"C\";;;;\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ds, err := eu.ParseCSV(data, "fuzz.csv")
-		fuzzCheck(t, ds, err)
+		listtest.CheckFuzz(t, ds, err)
 	})
 }
 
 func TestGolden(t *testing.T) {
 	ds := parseXML(t)
-	checkGolden(t, "eu-fsf-excerpt-2026-08-05.golden.json", ds, ds.Entities)
+	listtest.Golden(t, "eu-fsf-excerpt-2026-08-05.golden.json", ds, ds.Entities)
 }
 
 func TestParseCSVTwoRegulations(t *testing.T) {

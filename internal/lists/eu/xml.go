@@ -1,8 +1,6 @@
 package eu
 
 import (
-	"bytes"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
@@ -15,7 +13,7 @@ import (
 // the sanctionEntity @logicalId; Published comes from @generationDate. Bad
 // input gives a *parse.Error naming the file and line.
 func ParseXML(data []byte, file string) (*entity.Dataset, error) {
-	if err := precheck(data, file); err != nil {
+	if err := parse.CheckInput(data, file); err != nil {
 		return nil, err
 	}
 	x := parse.NewXMLReader(data, file)
@@ -23,29 +21,21 @@ func ParseXML(data []byte, file string) (*entity.Dataset, error) {
 	seen := make(map[string]int)
 	sawRoot := false
 	for {
-		off := x.Offset()
-		tok, err := x.Token()
+		start, off, err := x.NextStart("export")
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return nil, err
 		}
-		if cd, ok := tok.(xml.CharData); ok && x.Depth() == 0 && len(strings.TrimSpace(string(cd))) > 0 {
-			return nil, x.Errorf("", "%w: text outside the export element; not an XML list", parse.ErrFormat)
-		}
-		start, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
 		switch x.Depth() {
 		case 1:
-			if start.Name.Local != "export" {
-				return nil, x.Errorf(start.Name.Local, "%w: root element is %s, want export (EU FSF XML)", parse.ErrFormat, start.Name.Local)
+			if err := x.CheckRoot(start, "export", "EU FSF XML"); err != nil {
+				return nil, err
 			}
 			sawRoot = true
 			if gen := parse.Attr(start, "generationDate"); gen != "" {
-				d, err := entity.ParseDate(firstN(gen, 10))
+				d, err := entity.ParseDate(parse.FirstN(gen, 10))
 				if err != nil {
 					return nil, x.Errorf("generationDate", "%w", err)
 				}
@@ -81,22 +71,4 @@ func ParseXML(data []byte, file string) (*entity.Dataset, error) {
 		return nil, &parse.Error{File: file, Err: fmt.Errorf("%w: no sanctionEntity records", parse.ErrFormat)}
 	}
 	return ds, nil
-}
-
-// precheck refuses empty, oversized and non-UTF-8 input before parsing.
-func precheck(data []byte, file string) error {
-	if len(data) > parse.MaxFileSize {
-		return &parse.Error{File: file, Err: fmt.Errorf("%w: over %d bytes", parse.ErrTooLarge, parse.MaxFileSize)}
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return &parse.Error{File: file, Err: parse.ErrEmpty}
-	}
-	return parse.CheckUTF8(data, file)
-}
-
-func firstN(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }

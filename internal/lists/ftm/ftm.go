@@ -248,7 +248,7 @@ func (b *builder) add(rec *record, line int, raw []byte) error {
 		return fail("id", fmt.Errorf("duplicate id %q (first at line %d)", rec.ID, first))
 	}
 	b.seen[rec.ID] = line
-	if d := firstN(rec.LastSeen, 10); d > b.published {
+	if d := parse.FirstN(rec.LastSeen, 10); d > b.published {
 		if _, err := entity.ParseDate(d); err == nil {
 			b.published = d
 		}
@@ -324,7 +324,7 @@ func (b *builder) thing(rec *record, typ entity.Type) (*entity.Entity, error) {
 	if primary == "" {
 		return nil, fmt.Errorf("%s %s has no name", rec.Schema, rec.ID)
 	}
-	pn := entity.Name{Full: primary, Kind: entity.NamePrimary, Quality: entity.Strong, Script: nonLatin(primary)}
+	pn := entity.Name{Full: primary, Kind: entity.NamePrimary, Quality: entity.Strong, Script: parse.NonLatinScript(primary)}
 	if typ == entity.Person && len(p["firstName"]) == 1 && len(p["lastName"]) == 1 && strings.Contains(primary, p["lastName"][0]) {
 		pn.Given, pn.Family = p["firstName"][0], p["lastName"][0]
 	}
@@ -341,14 +341,14 @@ func (b *builder) thing(rec *record, typ entity.Type) (*entity.Entity, error) {
 		{"previousName", entity.NameFormer, entity.Strong},
 	} {
 		for _, n := range p[group.prop] {
-			e.AddName(entity.Name{Full: n, Kind: group.kind, Quality: group.quality, Script: nonLatin(n)})
+			e.AddName(entity.Name{Full: n, Kind: group.kind, Quality: group.quality, Script: parse.NonLatinScript(n)})
 		}
 	}
 
 	used := map[string]bool{"name": true, "alias": true, "abbreviation": true, "weakAlias": true, "previousName": true}
 	take := func(prop string) []string { used[prop] = true; return p[prop] }
 	for _, d := range take("birthDate") {
-		date, err := entity.ParseDate(firstN(d, 10))
+		date, err := entity.ParseDate(parse.FirstN(d, 10))
 		if err != nil {
 			e.AddProperty("birth_date_text", d)
 			b.badDates++
@@ -359,14 +359,14 @@ func (b *builder) thing(rec *record, typ entity.Type) (*entity.Entity, error) {
 	}
 	e.BirthPlaces = append(e.BirthPlaces, take("birthPlace")...)
 	for _, c := range take("nationality") {
-		addUnique(&e.Nationalities, countryOr(c))
+		parse.AddUnique(&e.Nationalities, parse.CountryCode(c))
 	}
 	for _, c := range take("citizenship") {
-		addUnique(&e.Citizenships, countryOr(c))
+		parse.AddUnique(&e.Citizenships, parse.CountryCode(c))
 	}
 	for _, prop := range []string{"country", "jurisdiction", "mainCountry", "birthCountry"} {
 		for _, c := range take(prop) {
-			addUnique(&e.Countries, countryOr(c))
+			parse.AddUnique(&e.Countries, parse.CountryCode(c))
 		}
 	}
 	if g := first(take("gender")); g != "" {
@@ -408,10 +408,10 @@ func (b *builder) thing(rec *record, typ entity.Type) (*entity.Entity, error) {
 	e.Positions = append(e.Positions, take("position")...)
 	e.Titles = append(e.Titles, take("title")...)
 	for _, prog := range take("programId") {
-		addUnique(&e.Programs, prog)
+		parse.AddUnique(&e.Programs, prog)
 	}
 	for _, prog := range take("program") {
-		addUnique(&e.Programs, prog)
+		parse.AddUnique(&e.Programs, prog)
 	}
 	e.Remarks = strings.Join(append(take("notes"), take("description")...), "\n")
 	if typ == entity.Vessel || typ == entity.Aircraft {
@@ -421,10 +421,10 @@ func (b *builder) thing(rec *record, typ entity.Type) (*entity.Entity, error) {
 			Flag:      first(take("flag")),
 			Tonnage:   first(take("tonnage")),
 			GRT:       first(take("grossRegisteredTonnage")),
-			BuildYear: firstN(first(take("buildDate")), 4),
+			BuildYear: parse.FirstN(first(take("buildDate")), 4),
 		}
 		if c := country.Code(v.Flag); c != "" {
-			addUnique(&e.Countries, c)
+			parse.AddUnique(&e.Countries, c)
 		}
 		if v != (entity.VesselInfo{}) {
 			e.Vessel = &v
@@ -478,10 +478,10 @@ func (b *builder) finish() ([]*entity.Entity, []string) {
 			progs = s.texts
 		}
 		for _, prog := range progs {
-			addUnique(&e.Programs, prog)
+			parse.AddUnique(&e.Programs, prog)
 		}
 		for _, d := range s.dates {
-			date, err := entity.ParseDate(firstN(d, 10))
+			date, err := entity.ParseDate(parse.FirstN(d, 10))
 			if err != nil {
 				continue // a listing date is a nicety; the sanction still applies
 			}
@@ -575,36 +575,6 @@ func first(lists ...[]string) string {
 				return v
 			}
 		}
-	}
-	return ""
-}
-
-func firstN(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
-}
-
-func countryOr(s string) string {
-	if c := country.Code(s); c != "" {
-		return c
-	}
-	return strings.TrimSpace(s)
-}
-
-func addUnique(list *[]string, s string) {
-	if s = strings.TrimSpace(s); s == "" {
-		return
-	}
-	if !slices.Contains(*list, s) {
-		*list = append(*list, s)
-	}
-}
-
-func nonLatin(s string) string {
-	if sc := parse.Script(s); sc != "Latn" {
-		return sc
 	}
 	return ""
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
 	"github.com/chokepoint-dev/chokepoint/internal/lists/ftm"
+	"github.com/chokepoint-dev/chokepoint/internal/lists/listtest"
 	"github.com/chokepoint-dev/chokepoint/internal/lists/parse"
 	"github.com/chokepoint-dev/chokepoint/internal/sharedtest"
 )
@@ -289,18 +290,7 @@ func FuzzParse(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ds, err := ftm.Parse(bytes.NewReader(data), "fuzz.json", "os")
-		if err != nil {
-			var pe *parse.Error
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %T %v; want *parse.Error", err, err)
-			}
-			return
-		}
-		for _, e := range ds.Entities {
-			if err := e.Validate(); err != nil {
-				t.Fatalf("Validate: %v", err)
-			}
-		}
+		listtest.CheckFuzz(t, ds, err)
 	})
 }
 
@@ -308,18 +298,7 @@ func FuzzParseDelta(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		adds, _, err := ftm.ParseDelta(bytes.NewReader(data), "fuzz.json", "os")
-		if err != nil {
-			var pe *parse.Error
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %T %v; want *parse.Error", err, err)
-			}
-			return
-		}
-		for _, e := range adds {
-			if err := e.Validate(); err != nil {
-				t.Fatalf("Validate: %v", err)
-			}
-		}
+		listtest.CheckFuzzEntities(t, adds, err)
 	})
 }
 

@@ -107,13 +107,7 @@ func (n *node) attr(local string) string {
 // checkXMLInput refuses empty input and invalid UTF-8 before decoding, so
 // those errors name a line.
 func checkXMLInput(data []byte, file string) error {
-	if len(data) > parse.MaxFileSize {
-		return &parse.Error{File: file, Err: fmt.Errorf("%w: over %d bytes", parse.ErrTooLarge, parse.MaxFileSize)}
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return &parse.Error{File: file, Err: parse.ErrEmpty}
-	}
-	if err := parse.CheckUTF8(data, file); err != nil {
+	if err := parse.CheckInput(data, file); err != nil {
 		return err
 	}
 	return startsLikeXML(data, file)

@@ -2,7 +2,9 @@
 // where a file broke, the limits that keep a hostile file from exhausting
 // memory, and a guarded XML token reader.
 //
-// It sits under the lists stage of the data flow and imports only entity.
+// It sits under the lists stage of the data flow and imports only country,
+// which [CountryCode] needs; the small text helpers in text.go exist so the
+// parsers clean and join values the same way.
 package parse
 
 import (

@@ -99,7 +99,7 @@ var composites = []composite{
 // entity with more values of a kind than names (three dates of birth, two
 // names) spreads them over its rows, or adds rows with empty name cells.
 func ParseCSV(data []byte, file string) (*entity.Dataset, error) {
-	if err := precheck(data, file); err != nil {
+	if err := parse.CheckInput(data, file); err != nil {
 		return nil, err
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
@@ -303,14 +303,11 @@ func reportDate(s string) (string, error) {
 	return "", fmt.Errorf("report date %q: want dd-Mon-yyyy", s)
 }
 
-// csvError turns an encoding/csv error into a *parse.Error with its line.
+// csvError is parse.CSVError except for io.EOF: a UK CSV with no records
+// at all lacks even its header line, which the message says.
 func csvError(file string, err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return &parse.Error{File: file, Line: pe.Line, Column: pe.Column, Err: fmt.Errorf("%w: %v", parse.ErrFormat, pe.Err)}
-	}
 	if err == io.EOF {
 		return &parse.Error{File: file, Err: fmt.Errorf("%w: no header line", parse.ErrFormat)}
 	}
-	return &parse.Error{File: file, Err: err}
+	return parse.CSVError(file, err)
 }

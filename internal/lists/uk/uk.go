@@ -50,7 +50,7 @@ func mapDesignation(el *parse.Element, file string) (*entity.Entity, error) {
 		return nil, fail("Names", err)
 	}
 	for _, t := range el.Path("Titles", "Title") {
-		addUnique(&e.Titles, t.Text)
+		parse.AddUnique(&e.Titles, t.Text)
 	}
 	if r := el.ChildText("RegimeName"); r != "" {
 		e.Programs = []string{r}
@@ -85,13 +85,13 @@ func mapDesignation(el *parse.Element, file string) (*entity.Entity, error) {
 		}
 	}
 	for _, p := range el.Path("PhoneNumbers", "PhoneNumber") {
-		addUnique(&e.Phones, p.Text)
+		parse.AddUnique(&e.Phones, p.Text)
 	}
 	for _, p := range el.Path("EmailAddresses", "EmailAddress") {
-		addUnique(&e.Emails, p.Text)
+		parse.AddUnique(&e.Emails, p.Text)
 	}
 	for _, p := range el.Path("Websites", "Website") {
-		addUnique(&e.Websites, p.Text)
+		parse.AddUnique(&e.Websites, p.Text)
 	}
 
 	for _, ind := range el.Path("IndividualDetails", "Individual") {
@@ -108,7 +108,7 @@ func mapDesignation(el *parse.Element, file string) (*entity.Entity, error) {
 			}
 		}
 		for _, n := range ind.Path("Nationalities", "Nationality") {
-			addUnique(&e.Nationalities, countryOr(n.Text))
+			parse.AddUnique(&e.Nationalities, parse.CountryCode(n.Text))
 		}
 		for _, g := range ind.Path("Genders", "Gender") {
 			if e.Gender == "" {
@@ -116,7 +116,7 @@ func mapDesignation(el *parse.Element, file string) (*entity.Entity, error) {
 			}
 		}
 		for _, p := range ind.Path("Positions", "Position") {
-			addUnique(&e.Positions, p.Text)
+			parse.AddUnique(&e.Positions, p.Text)
 		}
 		for _, p := range ind.Path("PassportDetails", "Passport") {
 			addID(e, entity.Identifier{Type: entity.IDPassport, Label: "Passport", Number: p.ChildText("PassportNumber"), Note: p.ChildText("PassportAdditionalInformation")})
@@ -125,7 +125,7 @@ func mapDesignation(el *parse.Element, file string) (*entity.Entity, error) {
 			addID(e, entity.Identifier{Type: entity.IDNationalID, Label: "National identifier", Number: p.ChildText("NationalIdentifierNumber"), Note: p.ChildText("NationalIdentifierAdditionalInformation")})
 		}
 		for _, l := range ind.Path("BirthDetails", "Location") {
-			addUnique(&e.BirthPlaces, join(", ", l.ChildText("TownOfBirth"), l.ChildText("CountryOfBirth")))
+			parse.AddUnique(&e.BirthPlaces, parse.JoinNonEmpty(", ", l.ChildText("TownOfBirth"), l.ChildText("CountryOfBirth")))
 		}
 	}
 
@@ -156,7 +156,7 @@ func mapDesignation(el *parse.Element, file string) (*entity.Entity, error) {
 		v.Flag = joinTexts(v.Flag, ship.Path("CurrentBelievedFlagOfShips", "CurrentBelievedFlagOfShip"))
 		for _, f := range ship.Path("CurrentBelievedFlagOfShips", "CurrentBelievedFlagOfShip") {
 			if c := country.Code(f.Text); c != "" {
-				addUnique(&e.Countries, c)
+				parse.AddUnique(&e.Countries, c)
 			}
 		}
 		v.Type = joinTexts(v.Type, ship.Path("TypeOfShipDetails", "TypeOfShip"))
@@ -189,12 +189,12 @@ func addNames(e *entity.Entity, el *parse.Element) error {
 	primary := -1
 	for _, n := range el.Path("Names", "Name") {
 		given := joinParts(n, "Name1", "Name2", "Name3", "Name4", "Name5")
-		family := clean(n.ChildText("Name6"))
-		full := join(" ", given, family)
+		family := parse.Clean(n.ChildText("Name6"))
+		full := parse.JoinNonEmpty(" ", given, family)
 		if full == "" {
 			continue
 		}
-		name := entity.Name{Full: full, Kind: entity.NameAlias, Quality: entity.Strong, Script: nonLatin(full)}
+		name := entity.Name{Full: full, Kind: entity.NameAlias, Quality: entity.Strong, Script: parse.NonLatinScript(full)}
 		if e.Type == entity.Person || (given != "" && family != "") {
 			name.Given, name.Family = given, family
 		}
@@ -231,7 +231,7 @@ func addNames(e *entity.Entity, el *parse.Element) error {
 		}
 	}
 	for _, n := range el.Path("NonLatinNames", "NonLatinName") {
-		full := clean(n.ChildText("NameNonLatinScript"))
+		full := parse.Clean(n.ChildText("NameNonLatinScript"))
 		if full == "" {
 			continue
 		}
@@ -251,7 +251,7 @@ func address(a *parse.Element) (entity.Address, bool) {
 		lines[i] = a.ChildText("AddressLine" + strconv.Itoa(i+1))
 	}
 	addr := entity.Address{
-		Street:      join(", ", lines[:4]...),
+		Street:      parse.JoinNonEmpty(", ", lines[:4]...),
 		City:        lines[4],
 		Region:      lines[5],
 		PostalCode:  a.ChildText("AddressPostalCode"),
@@ -262,7 +262,7 @@ func address(a *parse.Element) (entity.Address, bool) {
 		addr.City, addr.Region = addr.Region, ""
 	}
 	addr.Country = country.Code(addr.CountryName)
-	addr.Full = join(", ", append(lines, addr.PostalCode, addr.CountryName)...)
+	addr.Full = parse.JoinNonEmpty(", ", append(lines, addr.PostalCode, addr.CountryName)...)
 	return addr, addr.Full != ""
 }
 
@@ -333,32 +333,20 @@ func addRelation(e *entity.Entity, kind, name string) {
 	e.Relations = append(e.Relations, r)
 }
 
-func addUnique(list *[]string, s string) {
-	if s = strings.TrimSpace(s); s == "" {
-		return
-	}
-	for _, v := range *list {
-		if v == s {
-			return
-		}
-	}
-	*list = append(*list, s)
-}
-
 func joinTexts(prev string, els []*parse.Element) string {
 	parts := []string{prev}
 	for _, el := range els {
 		parts = append(parts, el.Text)
 	}
-	return join("; ", parts...)
+	return parse.JoinNonEmpty("; ", parts...)
 }
 
 func joinParts(el *parse.Element, names ...string) string {
 	var parts []string
 	for _, n := range names {
-		parts = append(parts, clean(el.ChildText(n)))
+		parts = append(parts, parse.Clean(el.ChildText(n)))
 	}
-	return join(" ", parts...)
+	return parse.JoinNonEmpty(" ", parts...)
 }
 
 func containsDate(list []entity.Date, d entity.Date) bool {
@@ -368,30 +356,4 @@ func containsDate(list []entity.Date, d entity.Date) bool {
 		}
 	}
 	return false
-}
-
-func countryOr(s string) string {
-	if c := country.Code(s); c != "" {
-		return c
-	}
-	return strings.TrimSpace(s)
-}
-
-func nonLatin(s string) string {
-	if sc := parse.Script(s); sc != "Latn" {
-		return sc
-	}
-	return ""
-}
-
-func clean(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func join(sep string, parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, sep)
 }

@@ -2,13 +2,13 @@ package uk_test
 
 import (
 	"encoding/json"
-	"errors"
 	"os"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
+	"github.com/chokepoint-dev/chokepoint/internal/lists/listtest"
 	"github.com/chokepoint-dev/chokepoint/internal/lists/parse"
 	"github.com/chokepoint-dev/chokepoint/internal/lists/uk"
 	"github.com/chokepoint-dev/chokepoint/internal/sharedtest"
@@ -169,76 +169,40 @@ const minimalCSV = "Report Date: 13-Feb-2026\n" +
 	"01/01/2026,RUS0001,DOE,John,Primary Name,Individual,dd/05/1958\n" +
 	"01/01/2026,RUS0001,DOE,Johnny,Alias,Individual,\n"
 
-type errCase struct {
-	name    string
-	data    string
-	wantErr error
-	want    string
-	line    bool
-}
-
-func runErrors(t *testing.T, fn func([]byte, string) (*entity.Dataset, error), tests []errCase) {
-	t.Helper()
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ds, err := fn([]byte(tt.data), "in.file")
-			if err == nil {
-				t.Fatalf("got %d entities and no error; want an error", len(ds.Entities))
-			}
-			var pe *parse.Error
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %T %v; want *parse.Error", err, err)
-			}
-			if pe.File != "in.file" {
-				t.Errorf("File = %q; want in.file", pe.File)
-			}
-			if tt.line && pe.Line == 0 {
-				t.Errorf("error %q names no line", err)
-			}
-			if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
-				t.Errorf("error %q is not %v", err, tt.wantErr)
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error %q; want it to contain %q", err, tt.want)
-			}
-		})
-	}
-}
-
 func TestParseXMLErrors(t *testing.T) {
-	runErrors(t, uk.ParseXML, []errCase{
-		{"Empty", "", parse.ErrEmpty, "empty", false},
-		{"Truncated", minimalXML[:len(minimalXML)*2/3], parse.ErrTruncated, "truncated", true},
-		{"WrongFormatEU", `<export xmlns="http://eu.europa.ec/fpi/fsd/export"><sanctionEntity/></export>`, parse.ErrFormat, "root element is export", true},
-		{"WrongFormatCSV", minimalCSV, parse.ErrFormat, "not an XML list", true},
-		{"NoDesignations", `<Designations><DateGenerated>10/09/2026</DateGenerated></Designations>`, parse.ErrFormat, "no Designation", false},
-		{"DeepNesting", "<Designations>" + strings.Repeat("<a>", 100) + strings.Repeat("</a>", 100) + "</Designations>", parse.ErrTooDeep, "nested", true},
-		{"HugeField", strings.Replace(minimalXML, "John", strings.Repeat("J", parse.MaxFieldSize+1), 1), parse.ErrTooLarge, "too large", true},
-		{"InvalidUTF8", strings.Replace(minimalXML, "John", "Jo\xffhn", 1), parse.ErrInvalidUTF8, "UTF-8", true},
-		{"NoUniqueID", strings.Replace(minimalXML, "<UniqueID>RUS0001</UniqueID>", "", 1), nil, "UniqueID", true},
-		{"NoName", strings.Replace(minimalXML, "<Name1>John</Name1><Name6>DOE</Name6>", "", 1), nil, "no name", true},
-		{"BadDOB", strings.Replace(minimalXML, "dd/05/1958", "May 1958", 1), nil, "DOB", true},
-		{"BadDateGenerated", strings.Replace(minimalXML, "10/09/2026", "2026-09-10", 1), nil, "DateGenerated", true},
-		{"BadType", strings.Replace(minimalXML, ">Individual<", ">Planet<", 1), nil, "designation type", true},
-		{"BadNameType", strings.Replace(minimalXML, "Primary Name", "Nickname", 1), nil, "name type", true},
-		{"Duplicate", strings.Replace(minimalXML, "</Designations>", "<Designation><UniqueID>RUS0001</UniqueID><Names><Name><Name6>X</Name6></Name></Names></Designation></Designations>", 1), nil, "duplicate", true},
+	listtest.Errors(t, uk.ParseXML, "in.file", []listtest.ErrCase{
+		{Name: "Empty", WantErr: parse.ErrEmpty, Want: "empty"},
+		{Name: "Truncated", Data: minimalXML[:len(minimalXML)*2/3], WantErr: parse.ErrTruncated, Want: "truncated", Line: true},
+		{Name: "WrongFormatEU", Data: `<export xmlns="http://eu.europa.ec/fpi/fsd/export"><sanctionEntity/></export>`, WantErr: parse.ErrFormat, Want: "root element is export", Line: true},
+		{Name: "WrongFormatCSV", Data: minimalCSV, WantErr: parse.ErrFormat, Want: "not an XML list", Line: true},
+		{Name: "NoDesignations", Data: `<Designations><DateGenerated>10/09/2026</DateGenerated></Designations>`, WantErr: parse.ErrFormat, Want: "no Designation"},
+		{Name: "DeepNesting", Data: "<Designations>" + strings.Repeat("<a>", 100) + strings.Repeat("</a>", 100) + "</Designations>", WantErr: parse.ErrTooDeep, Want: "nested", Line: true},
+		{Name: "HugeField", Data: strings.Replace(minimalXML, "John", strings.Repeat("J", parse.MaxFieldSize+1), 1), WantErr: parse.ErrTooLarge, Want: "too large", Line: true},
+		{Name: "InvalidUTF8", Data: strings.Replace(minimalXML, "John", "Jo\xffhn", 1), WantErr: parse.ErrInvalidUTF8, Want: "UTF-8", Line: true},
+		{Name: "NoUniqueID", Data: strings.Replace(minimalXML, "<UniqueID>RUS0001</UniqueID>", "", 1), Want: "UniqueID", Line: true},
+		{Name: "NoName", Data: strings.Replace(minimalXML, "<Name1>John</Name1><Name6>DOE</Name6>", "", 1), Want: "no name", Line: true},
+		{Name: "BadDOB", Data: strings.Replace(minimalXML, "dd/05/1958", "May 1958", 1), Want: "DOB", Line: true},
+		{Name: "BadDateGenerated", Data: strings.Replace(minimalXML, "10/09/2026", "2026-09-10", 1), Want: "DateGenerated", Line: true},
+		{Name: "BadType", Data: strings.Replace(minimalXML, ">Individual<", ">Planet<", 1), Want: "designation type", Line: true},
+		{Name: "BadNameType", Data: strings.Replace(minimalXML, "Primary Name", "Nickname", 1), Want: "name type", Line: true},
+		{Name: "Duplicate", Data: strings.Replace(minimalXML, "</Designations>", "<Designation><UniqueID>RUS0001</UniqueID><Names><Name><Name6>X</Name6></Name></Names></Designation></Designations>", 1), Want: "duplicate", Line: true},
 	})
 }
 
 func TestParseCSVErrors(t *testing.T) {
-	runErrors(t, uk.ParseCSV, []errCase{
-		{"Empty", "", parse.ErrEmpty, "empty", false},
-		{"ReportDateOnly", "Report Date: 13-Feb-2026\n", parse.ErrFormat, "no header", false},
-		{"HeaderOnly", strings.Join(strings.SplitAfter(minimalCSV, "\n")[:2], ""), parse.ErrFormat, "no data rows", true},
-		{"WrongFormatEUCSV", "fileGenerationDate;Entity_LogicalId\n2026-08-05;1\n", parse.ErrFormat, "Unique ID", true},
-		{"WrongFormatXML", minimalXML, parse.ErrFormat, "", true},
-		{"WrongColumnCount", minimalCSV + "01/01/2026,RUS0002,X\n", parse.ErrFormat, "columns", true},
-		{"TruncatedQuote", minimalCSV + "01/01/2026,RUS0002,\"DOE", parse.ErrFormat, "", true},
-		{"HugeField", minimalCSV + "01/01/2026,RUS0002," + strings.Repeat("x", parse.MaxFieldSize+1) + ",A,Primary Name,Individual,\n", parse.ErrTooLarge, "too large", true},
-		{"InvalidUTF8", strings.Replace(minimalCSV, "Johnny", "Jo\xffhnny", 1), parse.ErrInvalidUTF8, "UTF-8", true},
-		{"EmptyID", minimalCSV + "01/01/2026,,X,,Primary Name,Entity,\n", nil, "empty Unique ID", true},
-		{"BadReportDate", strings.Replace(minimalCSV, "13-Feb-2026", "yesterday", 1), nil, "report date", true},
-		{"BadDOB", strings.Replace(minimalCSV, "dd/05/1958", "1958-05", 1), nil, "DOB", true},
+	listtest.Errors(t, uk.ParseCSV, "in.file", []listtest.ErrCase{
+		{Name: "Empty", WantErr: parse.ErrEmpty, Want: "empty"},
+		{Name: "ReportDateOnly", Data: "Report Date: 13-Feb-2026\n", WantErr: parse.ErrFormat, Want: "no header"},
+		{Name: "HeaderOnly", Data: strings.Join(strings.SplitAfter(minimalCSV, "\n")[:2], ""), WantErr: parse.ErrFormat, Want: "no data rows", Line: true},
+		{Name: "WrongFormatEUCSV", Data: "fileGenerationDate;Entity_LogicalId\n2026-08-05;1\n", WantErr: parse.ErrFormat, Want: "Unique ID", Line: true},
+		{Name: "WrongFormatXML", Data: minimalXML, WantErr: parse.ErrFormat, Line: true},
+		{Name: "WrongColumnCount", Data: minimalCSV + "01/01/2026,RUS0002,X\n", WantErr: parse.ErrFormat, Want: "columns", Line: true},
+		{Name: "TruncatedQuote", Data: minimalCSV + "01/01/2026,RUS0002,\"DOE", WantErr: parse.ErrFormat, Line: true},
+		{Name: "HugeField", Data: minimalCSV + "01/01/2026,RUS0002," + strings.Repeat("x", parse.MaxFieldSize+1) + ",A,Primary Name,Individual,\n", WantErr: parse.ErrTooLarge, Want: "too large", Line: true},
+		{Name: "InvalidUTF8", Data: strings.Replace(minimalCSV, "Johnny", "Jo\xffhnny", 1), WantErr: parse.ErrInvalidUTF8, Want: "UTF-8", Line: true},
+		{Name: "EmptyID", Data: minimalCSV + "01/01/2026,,X,,Primary Name,Entity,\n", Want: "empty Unique ID", Line: true},
+		{Name: "BadReportDate", Data: strings.Replace(minimalCSV, "13-Feb-2026", "yesterday", 1), Want: "report date", Line: true},
+		{Name: "BadDOB", Data: strings.Replace(minimalCSV, "dd/05/1958", "1958-05", 1), Want: "DOB", Line: true},
 	})
 }
 
@@ -256,27 +220,12 @@ func TestParseCSVMinimal(t *testing.T) {
 	}
 }
 
-func fuzzCheck(t *testing.T, ds *entity.Dataset, err error) {
-	if err != nil {
-		var pe *parse.Error
-		if !errors.As(err, &pe) {
-			t.Fatalf("error %T %v; want *parse.Error", err, err)
-		}
-		return
-	}
-	for _, e := range ds.Entities {
-		if err := e.Validate(); err != nil {
-			t.Fatalf("Validate: %v", err)
-		}
-	}
-}
-
 func FuzzParseXML(f *testing.F) {
 	f.Add([]byte(minimalXML))
 	f.Add([]byte(`<Designations><Designation><UniqueID>DPR0075</UniqueID><Names><Name><Name6>Petrel 8</Name6><NameType>Primary Name</NameType></Name><Name><Name6>BNK</Name6><NameType>Alias</NameType><AliasStrength>Low quality a.k.a</AliasStrength></Name></Names><IndividualEntityShip>Ship</IndividualEntityShip><ShipDetails><Ship><IMONumbers><IMONumber>IMO9562233</IMONumber></IMONumbers><CurrentBelievedFlagOfShips><CurrentBelievedFlagOfShip>Comoros</CurrentBelievedFlagOfShip></CurrentBelievedFlagOfShips></Ship></ShipDetails></Designation></Designations>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ds, err := uk.ParseXML(data, "fuzz.xml")
-		fuzzCheck(t, ds, err)
+		listtest.CheckFuzz(t, ds, err)
 	})
 }
 
@@ -285,13 +234,13 @@ func FuzzParseCSV(f *testing.F) {
 	f.Add([]byte("Report Date: 10-Sep-2026\nUnique ID,Name 6,Name type,Alias strength,Designation Type,IMO number,Parent company,Address Line 1,Address Country\nDPR0075,Petrel 8,Primary Name,,Ship,IMO9562233,\"A, B\",x,Comoros\nDPR0075,BNK,Alias,Low quality a.k.a,Ship,,,,\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ds, err := uk.ParseCSV(data, "fuzz.csv")
-		fuzzCheck(t, ds, err)
+		listtest.CheckFuzz(t, ds, err)
 	})
 }
 
 func TestGolden(t *testing.T) {
 	ds := parseXML(t)
-	checkGolden(t, "uk-sanctions-list-excerpt-2026-09-10.golden.json", ds, ds.Entities)
+	listtest.Golden(t, "uk-sanctions-list-excerpt-2026-09-10.golden.json", ds, ds.Entities)
 }
 
 func BenchmarkParseXML(b *testing.B) {

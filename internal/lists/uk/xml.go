@@ -1,8 +1,6 @@
 package uk
 
 import (
-	"bytes"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
@@ -16,7 +14,7 @@ import (
 // DateGenerated (dd/mm/yyyy). Bad input gives a *parse.Error naming the
 // file and line.
 func ParseXML(data []byte, file string) (*entity.Dataset, error) {
-	if err := precheck(data, file); err != nil {
+	if err := parse.CheckInput(data, file); err != nil {
 		return nil, err
 	}
 	x := parse.NewXMLReader(data, file)
@@ -24,25 +22,17 @@ func ParseXML(data []byte, file string) (*entity.Dataset, error) {
 	seen := make(map[string]int)
 	sawRoot := false
 	for {
-		off := x.Offset()
-		tok, err := x.Token()
+		start, off, err := x.NextStart("Designations")
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return nil, err
 		}
-		if cd, ok := tok.(xml.CharData); ok && x.Depth() == 0 && len(bytes.TrimSpace(cd)) > 0 {
-			return nil, x.Errorf("", "%w: text outside the Designations element; not an XML list", parse.ErrFormat)
-		}
-		start, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
 		switch x.Depth() {
 		case 1:
-			if start.Name.Local != "Designations" {
-				return nil, x.Errorf(start.Name.Local, "%w: root element is %s, want Designations (UK Sanctions List XML)", parse.ErrFormat, start.Name.Local)
+			if err := x.CheckRoot(start, "Designations", "UK Sanctions List XML"); err != nil {
+				return nil, err
 			}
 			sawRoot = true
 		case 2:
@@ -86,15 +76,4 @@ func ParseXML(data []byte, file string) (*entity.Dataset, error) {
 		return nil, &parse.Error{File: file, Err: fmt.Errorf("%w: no Designation records", parse.ErrFormat)}
 	}
 	return ds, nil
-}
-
-// precheck refuses empty, oversized and non-UTF-8 input before parsing.
-func precheck(data []byte, file string) error {
-	if len(data) > parse.MaxFileSize {
-		return &parse.Error{File: file, Err: fmt.Errorf("%w: over %d bytes", parse.ErrTooLarge, parse.MaxFileSize)}
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return &parse.Error{File: file, Err: parse.ErrEmpty}
-	}
-	return parse.CheckUTF8(data, file)
 }

@@ -8,8 +8,6 @@
 package un
 
 import (
-	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -32,13 +30,7 @@ const root = "CONSOLIDATED_LIST"
 // number (such as "CDi.001"), or the DATAID for the rare record without
 // one. Bad input gives a *parse.Error naming the file and line.
 func Parse(data []byte, file string) (*entity.Dataset, error) {
-	if len(data) > parse.MaxFileSize {
-		return nil, &parse.Error{File: file, Err: fmt.Errorf("%w: over %d bytes", parse.ErrTooLarge, parse.MaxFileSize)}
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, &parse.Error{File: file, Err: parse.ErrEmpty}
-	}
-	if err := parse.CheckUTF8(data, file); err != nil {
+	if err := parse.CheckInput(data, file); err != nil {
 		return nil, err
 	}
 	x := parse.NewXMLReader(data, file)
@@ -46,29 +38,21 @@ func Parse(data []byte, file string) (*entity.Dataset, error) {
 	seen := make(map[string]int) // source id -> line, to refuse duplicates
 	sawRoot := false
 	for {
-		off := x.Offset()
-		tok, err := x.Token()
+		start, off, err := x.NextStart(root)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return nil, err
 		}
-		if cd, ok := tok.(xml.CharData); ok && x.Depth() == 0 && len(strings.TrimSpace(string(cd))) > 0 {
-			return nil, x.Errorf("", "%w: text outside the %s element; not an XML list", parse.ErrFormat, root)
-		}
-		start, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
 		switch x.Depth() {
 		case 1:
-			if start.Name.Local != root {
-				return nil, x.Errorf(start.Name.Local, "%w: root element is %s, want %s (UN consolidated list)", parse.ErrFormat, start.Name.Local, root)
+			if err := x.CheckRoot(start, root, "UN consolidated list"); err != nil {
+				return nil, err
 			}
 			sawRoot = true
 			if gen := parse.Attr(start, "dateGenerated"); gen != "" {
-				d, err := entity.ParseDate(firstN(gen, 10))
+				d, err := entity.ParseDate(parse.FirstN(gen, 10))
 				if err != nil {
 					return nil, x.Errorf("dateGenerated", "%w", err)
 				}
@@ -134,14 +118,14 @@ func mapRecord(el *parse.Element, typ entity.Type, file string) (*entity.Entity,
 
 	var parts []string
 	for _, f := range []string{"FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME"} {
-		if v := clean(el.ChildText(f)); v != "" {
+		if v := parse.Clean(el.ChildText(f)); v != "" {
 			parts = append(parts, v)
 		}
 	}
 	if len(parts) == 0 {
 		return nil, fail("FIRST_NAME", fmt.Errorf("record %s has no name", ref))
 	}
-	primary := entity.Name{Full: strings.Join(parts, " "), Kind: entity.NamePrimary, Quality: entity.Strong, Script: nonLatin(strings.Join(parts, " "))}
+	primary := entity.Name{Full: strings.Join(parts, " "), Kind: entity.NamePrimary, Quality: entity.Strong, Script: parse.NonLatinScript(strings.Join(parts, " "))}
 	// Only a two-part individual name says clearly which part is the
 	// family name; longer UN names follow patronymic or tribal orders.
 	if typ == entity.Person && len(parts) == 2 {
@@ -150,15 +134,15 @@ func mapRecord(el *parse.Element, typ entity.Type, file string) (*entity.Entity,
 	e.Name = primary.Full
 	e.Names = []entity.Name{primary}
 
-	if orig := clean(el.ChildText("NAME_ORIGINAL_SCRIPT")); orig != "" {
+	if orig := parse.Clean(el.ChildText("NAME_ORIGINAL_SCRIPT")); orig != "" {
 		e.AddName(entity.Name{Full: orig, Kind: entity.NameAlias, Quality: entity.Strong, Script: parse.Script(orig), Note: "original script"})
 	}
 	for _, a := range append(el.All("INDIVIDUAL_ALIAS"), el.All("ENTITY_ALIAS")...) {
-		name := clean(a.ChildText("ALIAS_NAME"))
+		name := parse.Clean(a.ChildText("ALIAS_NAME"))
 		if name == "" {
 			continue
 		}
-		n := entity.Name{Full: name, Kind: entity.NameAlias, Quality: entity.Strong, Script: nonLatin(name)}
+		n := entity.Name{Full: name, Kind: entity.NameAlias, Quality: entity.Strong, Script: parse.NonLatinScript(name)}
 		switch q := strings.ToLower(a.ChildText("QUALITY")); q {
 		case "low":
 			n.Quality = entity.Weak
@@ -193,7 +177,7 @@ func mapRecord(el *parse.Element, typ entity.Type, file string) (*entity.Entity,
 	}
 	for _, v := range el.Path("NATIONALITY", "VALUE") {
 		if v.Text != "" {
-			e.Nationalities = append(e.Nationalities, countryOr(v.Text))
+			e.Nationalities = append(e.Nationalities, parse.CountryCode(v.Text))
 		}
 	}
 	for _, d := range el.All("INDIVIDUAL_DATE_OF_BIRTH") {
@@ -206,7 +190,7 @@ func mapRecord(el *parse.Element, typ entity.Type, file string) (*entity.Entity,
 		}
 	}
 	for _, p := range el.All("INDIVIDUAL_PLACE_OF_BIRTH") {
-		if s := join(", ", p.ChildText("CITY"), p.ChildText("STATE_PROVINCE"), p.ChildText("COUNTRY"), p.ChildText("NOTE")); s != "" {
+		if s := parse.JoinNonEmpty(", ", p.ChildText("CITY"), p.ChildText("STATE_PROVINCE"), p.ChildText("COUNTRY"), p.ChildText("NOTE")); s != "" {
 			e.BirthPlaces = append(e.BirthPlaces, s)
 		}
 	}
@@ -220,7 +204,7 @@ func mapRecord(el *parse.Element, typ entity.Type, file string) (*entity.Entity,
 			Note:        a.ChildText("NOTE"),
 		}
 		addr.Country = country.Code(addr.CountryName)
-		addr.Full = join(", ", addr.Street, addr.City, addr.Region, addr.PostalCode, addr.CountryName)
+		addr.Full = parse.JoinNonEmpty(", ", addr.Street, addr.City, addr.Region, addr.PostalCode, addr.CountryName)
 		if addr.Full == "" && addr.Note == "" {
 			continue
 		}
@@ -245,7 +229,7 @@ func mapRecord(el *parse.Element, typ entity.Type, file string) (*entity.Entity,
 		}
 	}
 	if on := el.ChildText("LISTED_ON"); on != "" {
-		d, err := entity.ParseDate(firstN(on, 10))
+		d, err := entity.ParseDate(parse.FirstN(on, 10))
 		if err != nil {
 			return nil, fail("LISTED_ON", err)
 		}
@@ -276,7 +260,7 @@ func birthDate(el *parse.Element) (d entity.Date, ok bool, err error) {
 	from, to := el.ChildText("FROM_YEAR"), el.ChildText("TO_YEAR")
 	switch {
 	case date != "":
-		d, err = entity.ParseDate(firstN(date, 10))
+		d, err = entity.ParseDate(parse.FirstN(date, 10))
 		d.Text = date
 	case year != "":
 		d, err = entity.ParseDate(year)
@@ -322,16 +306,16 @@ func document(el *parse.Element) (id entity.Identifier, ok bool, err error) {
 	t1, t2 := el.ChildText("TYPE_OF_DOCUMENT"), el.ChildText("TYPE_OF_DOCUMENT2")
 	id = entity.Identifier{
 		Type:   idType(t1 + " " + t2),
-		Label:  join(" / ", t1, t2),
+		Label:  parse.JoinNonEmpty(" / ", t1, t2),
 		Number: el.ChildText("NUMBER"),
 		Issued: el.ChildText("DATE_OF_ISSUE"),
-		Note:   join("; ", el.ChildText("CITY_OF_ISSUE"), el.ChildText("NOTE")),
+		Note:   parse.JoinNonEmpty("; ", el.ChildText("CITY_OF_ISSUE"), el.ChildText("NOTE")),
 	}
 	issuer := el.ChildText("ISSUING_COUNTRY")
 	if issuer == "" {
 		issuer = el.ChildText("COUNTRY_OF_ISSUE")
 	}
-	id.Country = countryOr(issuer)
+	id.Country = parse.CountryCode(issuer)
 	if id.Number == "" {
 		if id.Label == "" && id.Note == "" && issuer == "" {
 			return id, false, nil
@@ -375,42 +359,4 @@ func hasRelation(e *entity.Entity, id string) bool {
 		}
 	}
 	return false
-}
-
-// countryOr returns the ISO code for a country name, or the name itself
-// when it is not recognised, so nothing published is lost.
-func countryOr(s string) string {
-	if c := country.Code(s); c != "" {
-		return c
-	}
-	return strings.TrimSpace(s)
-}
-
-// nonLatin returns the script of s when it is not Latin; Latin is the
-// default and is not recorded.
-func nonLatin(s string) string {
-	if sc := parse.Script(s); sc != "Latn" {
-		return sc
-	}
-	return ""
-}
-
-// clean collapses the runs of spaces the UN file has inside names.
-func clean(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func join(sep string, parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, sep)
-}
-
-func firstN(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }

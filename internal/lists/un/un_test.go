@@ -1,13 +1,13 @@
 package un_test
 
 import (
-	"errors"
 	"reflect"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
+	"github.com/chokepoint-dev/chokepoint/internal/lists/listtest"
 	"github.com/chokepoint-dev/chokepoint/internal/lists/parse"
 	"github.com/chokepoint-dev/chokepoint/internal/lists/un"
 	"github.com/chokepoint-dev/chokepoint/internal/sharedtest"
@@ -172,53 +172,24 @@ const minimal = `<?xml version="1.0" encoding="UTF-8"?>
 `
 
 func TestParseErrors(t *testing.T) {
-	tests := []struct {
-		name    string
-		data    string
-		wantErr error  // sentinel cause, or nil for any
-		want    string // substring of the message
-		line    bool   // the error names a line
-	}{
-		{"Empty", "", parse.ErrEmpty, "empty", false},
-		{"Blank", "  \n ", parse.ErrEmpty, "empty", false},
-		{"Truncated", minimal[:len(minimal)/2], parse.ErrTruncated, "truncated", true},
-		{"WrongFormat", `<export xmlns="http://eu.europa.ec/fpi/fsd/export"><sanctionEntity/></export>`, parse.ErrFormat, "root element is export", true},
-		{"NotXML", "_id,source,name\n1,SDN,X\n", parse.ErrFormat, "not an XML list", true},
-		{"NoRecords", `<CONSOLIDATED_LIST dateGenerated="2026-02-27"><INDIVIDUALS/></CONSOLIDATED_LIST>`, parse.ErrFormat, "no INDIVIDUAL", false},
-		{"DeepNesting", "<CONSOLIDATED_LIST>" + strings.Repeat("<a>", 100) + strings.Repeat("</a>", 100) + "</CONSOLIDATED_LIST>", parse.ErrTooDeep, "nested", true},
-		{"HugeField", strings.Replace(minimal, "JOHN", strings.Repeat("J", parse.MaxFieldSize+10), 1), parse.ErrTooLarge, "too large", true},
-		{"InvalidUTF8", strings.Replace(minimal, "JOHN", "JO\xffHN", 1), parse.ErrInvalidUTF8, "UTF-8", true},
-		{"BadDate", strings.Replace(minimal, "2012-12-31", "31/12/2012", 1), nil, "LISTED_ON", true},
-		{"NoName", strings.Replace(strings.Replace(minimal, "<FIRST_NAME>JOHN</FIRST_NAME>", "", 1), "<SECOND_NAME>DOE</SECOND_NAME>", "", 1), nil, "no name", true},
-		{"NoReference", strings.Replace(strings.Replace(minimal, "<DATAID>1</DATAID>", "", 1), "<REFERENCE_NUMBER>CDi.999</REFERENCE_NUMBER>", "", 1), nil, "REFERENCE_NUMBER", true},
-		{"Duplicate", strings.Replace(minimal, "</INDIVIDUALS>", "<INDIVIDUAL><FIRST_NAME>X</FIRST_NAME><REFERENCE_NUMBER>CDi.999</REFERENCE_NUMBER></INDIVIDUAL></INDIVIDUALS>", 1), nil, "duplicate", true},
-		{"BadQuality", strings.Replace(minimal, "<LISTED_ON>", "<INDIVIDUAL_ALIAS><QUALITY>Great</QUALITY><ALIAS_NAME>X</ALIAS_NAME></INDIVIDUAL_ALIAS><LISTED_ON>", 1), nil, "QUALITY", true},
-		{"Doctype", `<!DOCTYPE x [<!ENTITY a "b">]>` + minimal[strings.Index(minimal, "<CONSOLIDATED_LIST"):], parse.ErrFormat, "DOCTYPE", true},
+	tests := []listtest.ErrCase{
+		{Name: "Empty", WantErr: parse.ErrEmpty, Want: "empty"},
+		{Name: "Blank", Data: "  \n ", WantErr: parse.ErrEmpty, Want: "empty"},
+		{Name: "Truncated", Data: minimal[:len(minimal)/2], WantErr: parse.ErrTruncated, Want: "truncated", Line: true},
+		{Name: "WrongFormat", Data: `<export xmlns="http://eu.europa.ec/fpi/fsd/export"><sanctionEntity/></export>`, WantErr: parse.ErrFormat, Want: "root element is export", Line: true},
+		{Name: "NotXML", Data: "_id,source,name\n1,SDN,X\n", WantErr: parse.ErrFormat, Want: "not an XML list", Line: true},
+		{Name: "NoRecords", Data: `<CONSOLIDATED_LIST dateGenerated="2026-02-27"><INDIVIDUALS/></CONSOLIDATED_LIST>`, WantErr: parse.ErrFormat, Want: "no INDIVIDUAL"},
+		{Name: "DeepNesting", Data: "<CONSOLIDATED_LIST>" + strings.Repeat("<a>", 100) + strings.Repeat("</a>", 100) + "</CONSOLIDATED_LIST>", WantErr: parse.ErrTooDeep, Want: "nested", Line: true},
+		{Name: "HugeField", Data: strings.Replace(minimal, "JOHN", strings.Repeat("J", parse.MaxFieldSize+10), 1), WantErr: parse.ErrTooLarge, Want: "too large", Line: true},
+		{Name: "InvalidUTF8", Data: strings.Replace(minimal, "JOHN", "JO\xffHN", 1), WantErr: parse.ErrInvalidUTF8, Want: "UTF-8", Line: true},
+		{Name: "BadDate", Data: strings.Replace(minimal, "2012-12-31", "31/12/2012", 1), Want: "LISTED_ON", Line: true},
+		{Name: "NoName", Data: strings.Replace(strings.Replace(minimal, "<FIRST_NAME>JOHN</FIRST_NAME>", "", 1), "<SECOND_NAME>DOE</SECOND_NAME>", "", 1), Want: "no name", Line: true},
+		{Name: "NoReference", Data: strings.Replace(strings.Replace(minimal, "<DATAID>1</DATAID>", "", 1), "<REFERENCE_NUMBER>CDi.999</REFERENCE_NUMBER>", "", 1), Want: "REFERENCE_NUMBER", Line: true},
+		{Name: "Duplicate", Data: strings.Replace(minimal, "</INDIVIDUALS>", "<INDIVIDUAL><FIRST_NAME>X</FIRST_NAME><REFERENCE_NUMBER>CDi.999</REFERENCE_NUMBER></INDIVIDUAL></INDIVIDUALS>", 1), Want: "duplicate", Line: true},
+		{Name: "BadQuality", Data: strings.Replace(minimal, "<LISTED_ON>", "<INDIVIDUAL_ALIAS><QUALITY>Great</QUALITY><ALIAS_NAME>X</ALIAS_NAME></INDIVIDUAL_ALIAS><LISTED_ON>", 1), Want: "QUALITY", Line: true},
+		{Name: "Doctype", Data: `<!DOCTYPE x [<!ENTITY a "b">]>` + minimal[strings.Index(minimal, "<CONSOLIDATED_LIST"):], WantErr: parse.ErrFormat, Want: "DOCTYPE", Line: true},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ds, err := un.Parse([]byte(tt.data), "in.xml")
-			if err == nil {
-				t.Fatalf("Parse = %d entities, nil error; want an error", len(ds.Entities))
-			}
-			var pe *parse.Error
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %T %v; want *parse.Error", err, err)
-			}
-			if pe.File != "in.xml" {
-				t.Errorf("File = %q; want in.xml", pe.File)
-			}
-			if tt.line && pe.Line == 0 {
-				t.Errorf("error %q names no line", err)
-			}
-			if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
-				t.Errorf("error %q is not %v", err, tt.wantErr)
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error %q; want it to contain %q", err, tt.want)
-			}
-		})
-	}
+	listtest.Errors(t, un.Parse, "in.xml", tests)
 }
 
 func TestParseMinimal(t *testing.T) {
@@ -237,18 +208,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><FIRST_NAME>A</FIRST_NAME><DATAID>7</DATAID><INDIVIDUAL_DATE_OF_BIRTH><TYPE_OF_DATE>BETWEEN</TYPE_OF_DATE><FROM_YEAR>1973</FROM_YEAR><TO_YEAR>1974</TO_YEAR></INDIVIDUAL_DATE_OF_BIRTH><INDIVIDUAL_DOCUMENT><TYPE_OF_DOCUMENT>Passport</TYPE_OF_DOCUMENT><NUMBER>1</NUMBER></INDIVIDUAL_DOCUMENT></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ds, err := un.Parse(data, "fuzz.xml")
-		if err != nil {
-			var pe *parse.Error
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %T %v; want *parse.Error", err, err)
-			}
-			return
-		}
-		for _, e := range ds.Entities {
-			if err := e.Validate(); err != nil {
-				t.Fatalf("Validate: %v", err)
-			}
-		}
+		listtest.CheckFuzz(t, ds, err)
 	})
 }
 
@@ -273,5 +233,5 @@ func TestGolden(t *testing.T) {
 		}
 		ents = append(ents, m[id])
 	}
-	checkGolden(t, "consolidated-selected.golden.json", ds, ents)
+	listtest.Golden(t, "consolidated-selected.golden.json", ds, ents)
 }
