@@ -747,13 +747,22 @@ func TestConcurrentImports(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	cons := lists.Options{Sources: []string{"us_ofac_cons"}}
+	// The variants are made here, not in the goroutines: reading the
+	// shared files may skip the test, and only the test's own goroutine
+	// can do that.
+	var variants [2][2][]string
+	for i := range 2 {
+		for j := range 2 {
+			variants[i][j] = consVariant(t, 1+2*j+i)
+		}
+	}
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	for i := range 2 {
 		c := open(t, dir, cons)
 		wg.Go(func() {
 			for j := range 2 {
-				if _, err := c.Import(context.Background(), "us_ofac_cons", consVariant(t, 1+2*j+i)); err != nil {
+				if _, err := c.Import(context.Background(), "us_ofac_cons", variants[i][j]); err != nil {
 					t.Errorf("import %d/%d: %v", i, j, err)
 				}
 			}
