@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strings"
@@ -36,6 +37,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		"`file` of API bearer tokens, one a line; /v1/ routes then require one (default from CHOKEPOINT_API_KEYS_FILE)")
 	maxBody := fs.Int64("max-body", api.DefaultMaxBodyBytes, "largest request body in `bytes`")
 	maxQueries := fs.Int("max-queries", api.DefaultMaxQueries, "most queries in one screening request")
+	debugAddr := fs.String("debug-addr", "", "serve Go's pprof profiles on this separate `address` (such as 127.0.0.1:6060); off when empty")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -83,6 +85,22 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	defer signal.Stop(hup)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	if *debugAddr != "" {
+		// Profiles stay off the API listener: they reveal internals and
+		// need no auth only because they should be bound to loopback.
+		dln, err := net.Listen("tcp", *debugAddr)
+		if err != nil {
+			return fmt.Errorf("listen for debug: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		dsrv := &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout}
+		go dsrv.Serve(dln)
+		defer dsrv.Close()
+		log.Info("profiles", "addr", dln.Addr().String())
+	}
 	// The address goes to stdout so that a script (or the test) that asked
 	// for port 0 learns the port.
 	fmt.Fprintf(e.stdout, "chokepoint: serving on http://%s\n", ln.Addr())

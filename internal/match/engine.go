@@ -70,6 +70,16 @@ type nameRec struct {
 	wsum  float32  // total token weight, for ranking candidates
 }
 
+// hasKey reports whether one of the name's tokens has key.
+func (r *nameRec) hasKey(key string) bool {
+	for i := range r.toks {
+		if r.toks[i].key == key {
+			return true
+		}
+	}
+	return false
+}
+
 // join is 2 or 3 neighbouring tokens written as one word, precomputed so
 // that split and joined words ("Abd al Rahman" / "Abdulrahman") cost no
 // work per comparison.

@@ -277,6 +277,20 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []int32 {
 		// The rarest token always opens candidates; common ones only
 		// confirm what rarer tokens found.
 		open := n == 0 || tp.size <= commonPostings
+		// A common token found only exactly (no typo lists) confirms
+		// candidates; when its postings far outnumber them, looking for
+		// its key among each candidate's own tokens costs less than
+		// walking thousands of postings (JOHN, MUHAMMAD).
+		if !open && len(tp.lists) == 1 && tp.lists[0].f == 1 && tp.size > 4*len(s.touched) {
+			key := q.toks[tp.i].key
+			for _, ni := range s.touched {
+				if s.stamp[ni] != stamp && e.names[ni].hasKey(key) {
+					s.stamp[ni] = stamp
+					s.acc[ni] += w
+				}
+			}
+			continue
+		}
 		// Exact postings come first in tp.lists, so a name found both
 		// exactly and through a typo key is credited the full weight.
 		for _, p := range tp.lists {
