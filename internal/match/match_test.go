@@ -264,3 +264,38 @@ func ExampleEngine_Screen() {
 	}
 	// Output: us_ofac_sdn:33596 1.00 match=true
 }
+
+// An Engine is shared by every request of a server: screening from many
+// goroutines at once must give each the same answer as alone (run with
+// -race to check the pooled per-query memory).
+func TestScreenConcurrently(t *testing.T) {
+	e := testEngine()
+	queries := []match.Query{{Name: "Abdollah Mehrabi"}, {Name: "Ghasem Damavandiyan"}, {Name: "ООО Алабуга Девелопмент"}, {Name: "John Kirby"}}
+	want := make([]string, len(queries))
+	for i, q := range queries {
+		want[i] = fmt.Sprint(screen(t, e, q))
+	}
+	done := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func(g int) {
+			for k := 0; k < 200; k++ {
+				i := (g + k) % len(queries)
+				ms, err := e.Screen(queries[i], match.Options{})
+				if err != nil {
+					done <- err
+					return
+				}
+				if got := fmt.Sprint(ms); got != want[i] {
+					done <- fmt.Errorf("query %q: concurrent result differs", queries[i].Name)
+					return
+				}
+			}
+			done <- nil
+		}(g)
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
