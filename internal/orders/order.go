@@ -272,6 +272,9 @@ func jsonFieldError(err error) FieldError {
 	if errors.Is(err, io.EOF) {
 		return FieldError{"", "empty input, want a JSON order object"}
 	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return FieldError{"", "the JSON ends before the order object is complete (truncated file?)"}
+	}
 	return FieldError{"", strings.TrimPrefix(msg, "json: ")}
 }
 
