@@ -200,7 +200,7 @@ func checkBatch(ctx context.Context, e *env, c *orders.Checker, in, out, failOn 
 	if fi, err := f.Stat(); err == nil {
 		size = fi.Size()
 	}
-	cr := &countingReader{r: f}
+	cr := progress.NewReader(f)
 	next, err := batchSource(cr, in)
 	if err != nil {
 		return err
@@ -294,7 +294,7 @@ func checkBatch(ctx context.Context, e *env, c *orders.Checker, in, out, failOn 
 				cancel()
 			}
 		}
-		bar.Update(int64(nextSeq), cr.n())
+		bar.Update(int64(nextSeq), cr.N())
 	}
 	bar.Clear()
 	if err := bw.Flush(); err != nil && writeErr == nil {
@@ -357,24 +357,4 @@ func peekID(b []byte) string {
 	}
 	_ = json.Unmarshal(b, &v)
 	return v.ID
-}
-
-type countingReader struct {
-	r  io.Reader
-	mu sync.Mutex
-	c  int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.mu.Lock()
-	c.c += int64(n)
-	c.mu.Unlock()
-	return n, err
-}
-
-func (c *countingReader) n() int64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.c
 }

@@ -13,12 +13,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	progressbar "github.com/chokepoint-dev/chokepoint/internal/progress"
 	"io"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
@@ -172,7 +172,7 @@ func Run(ctx context.Context, s Screener, opts Options) (Summary, error) {
 	if size <= 0 {
 		size = 64
 	}
-	in := &countingReader{r: opts.In}
+	in := progressbar.NewReader(opts.In)
 	rd, err := newReader(opts.Format, in, opts.name())
 	if err != nil {
 		return Summary{}, err
@@ -368,16 +368,4 @@ func writeInOrder(w io.Writer, done <-chan *chunk, tokens <-chan struct{}, prog 
 		}
 	}
 	return sum, nil
-}
-
-// countingReader counts the bytes read, for the progress bar's ETA.
-type countingReader struct {
-	r io.Reader
-	n atomic.Int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n.Add(int64(n))
-	return n, err
 }

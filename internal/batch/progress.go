@@ -12,10 +12,10 @@ import (
 type progress struct {
 	w   io.Writer
 	bar *progressbar.Bar
-	in  *countingReader
+	in  *progressbar.Reader
 }
 
-func newProgress(o Options, in *countingReader) *progress {
+func newProgress(o Options, in *progressbar.Reader) *progress {
 	return &progress{w: o.Progress, in: in, bar: progressbar.New(o.Progress, o.InSize, "rows", o.ForceProgress)}
 }
 
@@ -29,7 +29,7 @@ func (p *progress) rowErrors(b []byte) {
 
 // update redraws the bar with rows done.
 func (p *progress) update(rows int64) {
-	p.bar.Update(rows, p.in.n.Load())
+	p.bar.Update(rows, p.in.N())
 }
 
 // finish clears the bar and writes the summary.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 	"time"
 )
 
@@ -75,3 +76,23 @@ func (b *Bar) Clear() io.Writer {
 	}
 	return b.w
 }
+
+// Reader counts the bytes read through it, so that a bar can show the
+// share of the input done. Its count may be read from another goroutine
+// than the one reading.
+type Reader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+// NewReader returns a Reader over r.
+func NewReader(r io.Reader) *Reader { return &Reader{r: r} }
+
+func (c *Reader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// N returns the number of bytes read so far.
+func (c *Reader) N() int64 { return c.n.Load() }
