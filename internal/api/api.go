@@ -13,11 +13,13 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -76,11 +78,13 @@ type Engine struct {
 // loaded is one screener and what the API derives from it once, at swap
 // time rather than per request.
 type loaded struct {
-	s       Screener
-	lists   map[string]ListInfo
-	details map[string]ListDetail
-	records int
-	at      time.Time
+	s     Screener
+	lists map[string]ListInfo
+	// listsJSON is lists encoded once: every screening response carries it.
+	listsJSON []byte
+	details   map[string]ListDetail
+	records   int
+	at        time.Time
 }
 
 // NewEngine returns a holder for s; s may be nil until the lists load.
@@ -109,6 +113,8 @@ func (e *Engine) Swap(s Screener) {
 		l.details[d.Source] = det
 		l.records += info.Records
 	}
+	// Maps of strings to plain structs always encode.
+	l.listsJSON, _ = json.Marshal(l.lists)
 	e.p.Store(l)
 }
 
@@ -247,10 +253,13 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // and metrics. It is plain code on purpose; it runs on every request.
 func (s *server) wrap(route string, auth bool, h http.HandlerFunc) http.Handler {
 	obs := s.metrics.duration.WithLabelValues(route)
+	// Looking a series up by its labels hashes them; the common outcome
+	// is resolved once, when it first happens.
+	ok := sync.OnceValue(func() prometheus.Counter { return s.metrics.requests.WithLabelValues(route, "200") })
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
-		w.Header().Set("X-Request-Id", s.requestID(r))
+		w.Header()["X-Request-Id"] = []string{s.requestID(r)}
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
@@ -266,7 +275,11 @@ func (s *server) wrap(route string, auth bool, h http.HandlerFunc) http.Handler 
 				code = http.StatusOK
 			}
 			obs.Observe(time.Since(start).Seconds())
-			s.metrics.requests.WithLabelValues(route, strconv.Itoa(code)).Inc()
+			if code == http.StatusOK {
+				ok().Inc()
+			} else {
+				s.metrics.requests.WithLabelValues(route, strconv.Itoa(code)).Inc()
+			}
 		}()
 		if auth && len(s.keys) > 0 && !s.authorized(r) {
 			sw.Header().Set("WWW-Authenticate", `Bearer realm="chokepoint"`)

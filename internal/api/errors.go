@@ -99,17 +99,24 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+func getBuf() *bytes.Buffer {
+	b := bufPool.Get().(*bytes.Buffer)
+	b.Reset()
+	return b
+}
+
+func putBuf(b *bytes.Buffer) {
+	if b.Cap() <= 1<<20 { // do not keep the rare huge body alive
+		bufPool.Put(b)
+	}
+}
+
 // writeJSON writes v with status. It encodes into a pooled buffer first,
 // so that an encoding failure can still become a 500 and the response
 // carries a Content-Length.
 func (s *server) writeJSON(w http.ResponseWriter, status int, v any) {
-	b := bufPool.Get().(*bytes.Buffer)
-	b.Reset()
-	defer func() {
-		if b.Cap() <= 1<<20 { // do not keep the rare huge response alive
-			bufPool.Put(b)
-		}
-	}()
+	b := getBuf()
+	defer putBuf(b)
 	if err := json.NewEncoder(b).Encode(v); err != nil {
 		s.log.Error("encode response", "request_id", w.Header().Get("X-Request-Id"), "error", err)
 		status = http.StatusInternalServerError
@@ -117,33 +124,53 @@ func (s *server) writeJSON(w http.ResponseWriter, status int, v any) {
 		fmt.Fprintf(b, `{"error":{"code":"internal","message":"internal error; quote the request id when reporting it"},"request_id":%q}`+"\n",
 			w.Header().Get("X-Request-Id"))
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(b.Len()))
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	w.Write(b.Bytes())
+	writeBody(w, status, b.Bytes())
 }
 
-// decodeJSON reads one JSON value from the body into dst, within the body
-// limit, rejecting unknown fields, a wrong content type and trailing data.
-func (s *server) decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
+// Header values shared by every response; net/http only reads them.
+var (
+	jsonType = []string{"application/json"}
+	nosniff  = []string{"nosniff"}
+)
+
+// writeBody writes a JSON body with status. The header map is filled
+// directly, with canonical keys, since this runs on every request.
+func writeBody(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h["Content-Type"] = jsonType
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	h["X-Content-Type-Options"] = nosniff
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// readBody reads the body of a JSON request into b, within the size
+// limit.
+func (s *server) readBody(w http.ResponseWriter, r *http.Request, b *bytes.Buffer) error {
 	ct := r.Header.Get("Content-Type")
 	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
 		return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
 			Message: fmt.Sprintf("content type %q: want application/json", ct)}
 	}
-	body := http.MaxBytesReader(w, r.Body, s.maxBody)
-	dec := json.NewDecoder(body)
+	if _, err := b.ReadFrom(http.MaxBytesReader(w, r.Body, s.maxBody)); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Message: fmt.Sprintf("reading the body: %v", err)}
+	}
+	return nil
+}
+
+// decodeBody decodes data, one JSON value and nothing after it, into dst,
+// rejecting unknown fields.
+func decodeBody(data []byte, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return jsonError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
-		}
 		return &Error{Status: http.StatusBadRequest, Code: "invalid_json", Message: "body holds data after the JSON object"}
 	}
 	return nil

@@ -66,8 +66,8 @@ func (s *server) loaded() (*loaded, error) {
 	return l, nil
 }
 
-// screenRequestJSON is ScreenRequest as first decoded: each query is
-// decoded on its own afterwards, so that an error names its index.
+// screenRequestJSON is ScreenRequest with each query left undecoded, for
+// finding which query a decoding error is in.
 type screenRequestJSON struct {
 	Queries   []json.RawMessage `json:"queries"`
 	Threshold float64           `json:"threshold,omitempty"`
@@ -76,23 +76,20 @@ type screenRequestJSON struct {
 }
 
 func (s *server) screen(w http.ResponseWriter, r *http.Request) {
-	var raw screenRequestJSON
-	if err := s.decodeJSON(w, r, &raw); err != nil {
+	b := getBuf()
+	defer putBuf(b)
+	if err := s.readBody(w, r, b); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if n := len(raw.Queries); n > s.maxQueries {
-		s.writeError(w, r, &Error{Status: http.StatusBadRequest, Code: "too_many_queries", Field: "queries",
-			Message: fmt.Sprintf("%d queries, more than the %d allowed per request", n, s.maxQueries)})
+	var req ScreenRequest
+	if err := decodeBody(b.Bytes(), &req); err != nil {
+		s.writeError(w, r, s.screenDecodeError(b.Bytes(), err))
 		return
 	}
-	req := ScreenRequest{Threshold: raw.Threshold, Limit: raw.Limit, Sources: raw.Sources}
-	req.Queries = make([]match.Query, len(raw.Queries))
-	for i, q := range raw.Queries {
-		if err := decodeStrict(q, &req.Queries[i]); err != nil {
-			s.writeError(w, r, inField(fmt.Sprintf("queries[%d]", i), err))
-			return
-		}
+	if n := len(req.Queries); n > s.maxQueries {
+		s.writeError(w, r, s.tooManyQueries(n))
+		return
 	}
 	if err := s.checkScreen(&req); err != nil {
 		s.writeError(w, r, err)
@@ -114,13 +111,13 @@ func (s *server) screen(w http.ResponseWriter, r *http.Request) {
 	if opt.Threshold == 0 {
 		opt.Threshold = s.threshold
 	}
-	resp := ScreenResponse{Results: make([]ScreenResult, len(req.Queries)), Lists: l.lists}
-	if err := screenAll(r.Context(), l.s, req.Queries, opt, resp.Results); err != nil {
+	results := make([]ScreenResult, len(req.Queries))
+	if err := screenAll(r.Context(), l.s, req.Queries, opt, results); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	var matches int
-	for _, res := range resp.Results {
+	for _, res := range results {
 		for j := range res.Matches {
 			if res.Matches[j].Match {
 				matches++
@@ -129,7 +126,45 @@ func (s *server) screen(w http.ResponseWriter, r *http.Request) {
 	}
 	s.metrics.queries.Add(float64(len(req.Queries)))
 	s.metrics.matches.Add(float64(matches))
-	s.writeJSON(w, http.StatusOK, &resp)
+	// The response is a ScreenResponse written by hand: the lists part is
+	// the same for every request on an engine and was encoded at swap time.
+	b.Reset()
+	b.WriteString(`{"results":`)
+	if err := json.NewEncoder(b).Encode(results); err != nil {
+		s.writeError(w, r, fmt.Errorf("encode results: %w", err))
+		return
+	}
+	b.Truncate(b.Len() - 1) // the encoder's newline
+	b.WriteString(`,"lists":`)
+	b.Write(l.listsJSON)
+	b.WriteString("}\n")
+	writeBody(w, http.StatusOK, b.Bytes())
+}
+
+// screenDecodeError decodes a screening request that failed to decode
+// again, query by query, so that the error names the query at fault: the
+// decoder does not say in which element of a list it met an unknown
+// field. Only bad requests pay for the second pass.
+func (s *server) screenDecodeError(data []byte, err error) error {
+	var raw screenRequestJSON
+	if e := decodeBody(data, &raw); e != nil {
+		return e
+	}
+	if n := len(raw.Queries); n > s.maxQueries {
+		return s.tooManyQueries(n)
+	}
+	for i, q := range raw.Queries {
+		var mq match.Query
+		if e := decodeStrict(q, &mq); e != nil {
+			return inField(fmt.Sprintf("queries[%d]", i), e)
+		}
+	}
+	return err
+}
+
+func (s *server) tooManyQueries(n int) error {
+	return &Error{Status: http.StatusBadRequest, Code: "too_many_queries", Field: "queries",
+		Message: fmt.Sprintf("%d queries, more than the %d allowed per request", n, s.maxQueries)}
 }
 
 // parallelFrom is the number of queries from which one request is
