@@ -29,8 +29,8 @@ func (e *Engine) Compare(name1, name2 string, t entity.Type, threshold float64) 
 	}
 	kind := nameKind(t)
 	a1, a2 := names.Analyze(name1, kind), names.Analyze(name2, kind)
-	q, l1 := convertTokens(a1, kind)
-	n, l2 := convertTokens(a2, kind)
+	q, l1 := convertTokens(a1, kind, nil)
+	n, l2 := convertTokens(a2, kind, nil)
 	for i := range q {
 		q[i].w = e.weight(&q[i])
 	}
@@ -41,7 +41,7 @@ func (e *Engine) Compare(name1, name2 string, t entity.Type, threshold float64) 
 	for i := range n {
 		n[i].id = -1
 	}
-	score, pairs := alignScore(q, n, joinsOf(q), joinsOf(n), person, nil, true)
+	score, pairs := alignScore(q, n, joinsOf(q, nil), joinsOf(n, nil), person, nil, true)
 	c := Comparison{Name1: name1, Name2: name2, Type: t, Threshold: threshold, Tokens: pairs, LegalForms: [2][]string{l1, l2}}
 	expl := fmt.Sprintf("Token alignment score %.2f", score)
 	if len(l1) > 0 && len(l2) > 0 && !overlaps(l1, l2) {

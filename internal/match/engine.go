@@ -16,6 +16,7 @@ package match
 
 import (
 	"hash/maphash"
+	"iter"
 	"math"
 	"runtime"
 	"slices"
@@ -62,12 +63,35 @@ type tok struct {
 
 // nameRec is one indexed name of one entity.
 type nameRec struct {
-	ent   int32
-	name  int16 // index in the entity's Names
+	ent  int32
+	name int16 // index in the entity's Names
+	// weak and typ copy what scoring needs of the entity and the name, so
+	// that judging a candidate, most of which are then discarded, does
+	// not reach into the entity records.
+	weak  bool
+	typ   recType
 	toks  []tok
 	joins []join   // neighbouring tokens written as one word
 	legal []string // legal-form classes
-	wsum  float32  // total token weight, for ranking candidates
+}
+
+// recType is the part of an entity's type that name scoring uses.
+type recType uint8
+
+const (
+	recUnknown recType = iota
+	recPerson
+	recOther
+)
+
+func recTypeOf(t entity.Type) recType {
+	switch t {
+	case entity.Unknown:
+		return recUnknown
+	case entity.Person:
+		return recPerson
+	}
+	return recOther
 }
 
 // hasKey reports whether one of the name's tokens has key.
@@ -88,14 +112,20 @@ type join struct {
 	t       tok
 }
 
-// joinsOf returns the joined forms of neighbouring word tokens.
-func joinsOf(toks []tok) []join {
-	var out []join
+// joinsOf appends to out the joined forms of neighbouring word tokens.
+func joinsOf(toks []tok, out []join) []join {
+	// The texts of all joins are substrings of the name written without
+	// spaces, built once on the first join.
+	var all string
+	var buf [49]int // convertTokens keeps at most 48 tokens
+	start := buf[:]
+	if len(toks) >= len(buf) {
+		start = make([]int, len(toks)+1)
+	}
 	for i := 0; i+1 < len(toks); i++ {
 		if !joinable(&toks[i]) {
 			continue
 		}
-		text := toks[i].text
 		for span := 2; span <= maxSpan && i+span <= len(toks); span++ {
 			if !joinable(&toks[i+span-1]) {
 				break
@@ -106,11 +136,31 @@ func joinsOf(toks []tok) []join {
 			if span == 3 && !short(&toks[i]) && !short(&toks[i+1]) && !short(&toks[i+2]) {
 				break
 			}
-			text += toks[i+span-1].text
+			if all == "" {
+				all = concatTexts(toks, start)
+			}
+			text := all[start[i]:start[i+span]]
 			out = append(out, join{i: i, span: span, t: tok{text: text, key: names.Key(text), kind: names.Word, flat: flatten(text)}})
 		}
 	}
 	return out
+}
+
+// concatTexts returns the texts of toks written as one, and sets start[i]
+// to the offset of toks[i] (start[len(toks)] to the length).
+func concatTexts(toks []tok, start []int) string {
+	var b strings.Builder
+	n := 0
+	for i := range toks {
+		n += len(toks[i].text)
+	}
+	b.Grow(n)
+	for i := range toks {
+		start[i] = b.Len()
+		b.WriteString(toks[i].text)
+	}
+	start[len(toks)] = b.Len()
+	return b.String()
 }
 
 func joinable(t *tok) bool { return t.kind == names.Word || t.kind == names.Particle }
@@ -125,6 +175,7 @@ type entInfo struct {
 	gender    byte // 'm', 'f' or 0
 	version   string
 	cluster   int32 // index into Engine.clusters, or -1
+	srcRank   int   // sourceRank of the entity's list
 	// inferred says typ was guessed from the names (see inferType).
 	inferred bool
 }
@@ -136,12 +187,14 @@ type Engine struct {
 	info     []entInfo
 	byID     map[string]int32
 	names    []nameRec
-	// post maps a token key to the names holding it; del maps a key with
-	// one letter deleted to the names holding the full key. How many
-	// names hold a key (its document frequency) is the length of its post
-	// list.
+	// wsum is the total token weight of each name, for ranking
+	// candidates; retrieval reads it for many names, apart from the rest
+	// of their records.
+	wsum []float32
+	// post maps a token key to the names holding it, and a key with one
+	// letter deleted to the names holding the full key. How many names
+	// hold a key (its document frequency) is the length of its post list.
 	post *postings
-	del  *postings
 	ids  map[string][]int32 // normalised identifier -> entities
 	// tokID interns the texts of list tokens, by hash (see postings).
 	tokID map[uint64]int32
@@ -187,7 +240,7 @@ func New(datasets []*entity.Dataset) *Engine {
 }
 
 func newEntInfo(ent *entity.Entity, version string) entInfo {
-	in := entInfo{typ: ent.Type, dobs: ent.BirthDates, countries: ent.AllCountries(), version: version, cluster: -1}
+	in := entInfo{typ: ent.Type, dobs: ent.BirthDates, countries: ent.AllCountries(), version: version, cluster: -1, srcRank: sourceRank(ent.Source)}
 	switch strings.ToLower(ent.Gender) {
 	case "male", "m":
 		in.gender = 'm'
@@ -228,7 +281,7 @@ func (e *Engine) analyseNames() {
 				seen := make(map[string]bool, len(ent.Names))
 				for j, n := range ent.Names {
 					a := names.Analyze(n.Full, kind)
-					toks, legal := convertTokens(a, kind)
+					toks, legal := convertTokens(a, kind, nil)
 					if len(toks) == 0 {
 						continue
 					}
@@ -239,7 +292,7 @@ func (e *Engine) analyseNames() {
 						continue
 					}
 					seen[sig] = true
-					perEnt[i] = append(perEnt[i], nameRec{ent: int32(i), name: int16(j), toks: toks, joins: joinsOf(toks), legal: legal})
+					perEnt[i] = append(perEnt[i], nameRec{ent: int32(i), name: int16(j), weak: n.Quality == entity.Weak, toks: toks, joins: joinsOf(toks, nil), legal: legal})
 				}
 			}
 		}(lo, hi)
@@ -252,6 +305,9 @@ func (e *Engine) analyseNames() {
 		if e.info[i].typ == entity.Unknown {
 			e.info[i].typ, e.info[i].inferred = inferType(e.ents[i], perEnt[i])
 		}
+	}
+	for i := range e.names {
+		e.names[i].typ = recTypeOf(e.info[e.names[i].ent].typ)
 	}
 }
 
@@ -274,8 +330,9 @@ func inferType(ent *entity.Entity, recs []nameRec) (entity.Type, bool) {
 	return entity.Unknown, false
 }
 
-func convertTokens(a names.Analysis, kind names.Kind) ([]tok, []string) {
-	toks := make([]tok, 0, len(a.Tokens))
+// convertTokens turns analysed tokens into toks, appended to dst[:0].
+func convertTokens(a names.Analysis, kind names.Kind, dst []tok) ([]tok, []string) {
+	toks := slices.Grow(dst[:0], len(a.Tokens))
 	for _, t := range a.Tokens {
 		if t.Kind == names.LegalForm {
 			continue
@@ -376,43 +433,49 @@ func indexKeys(toks []tok, out []string) []string {
 	return out
 }
 
-// deletions returns key with each single letter removed, for keys long
-// enough that a one-letter typo still leaves them distinctive.
-func deletions(key string, out []string) []string {
-	if len(key) < 4 {
-		return out
-	}
-	for i := 0; i < len(key); i++ {
-		if i > 0 && key[i] == key[i-1] {
-			continue
+// deletions yields key with each single letter removed, for keys long
+// enough that a one-letter typo still leaves them distinctive. Each
+// deletion is written in buf (grown if short), valid until the next.
+func deletions(key string, buf []byte) iter.Seq[[]byte] {
+	return func(yield func([]byte) bool) {
+		if len(key) < 4 {
+			return
 		}
-		out = append(out, key[:i]+key[i+1:])
+		for i := 0; i < len(key); i++ {
+			if i > 0 && key[i] == key[i-1] {
+				continue
+			}
+			buf = append(append(buf[:0], key[:i]...), key[i+1:]...)
+			if !yield(buf) {
+				return
+			}
+		}
 	}
-	return out
 }
 
 func (e *Engine) buildIndex() {
 	post := make(map[string][]int32)
 	del := make(map[string][]int32)
-	var keys, dels []string
+	var keys []string
+	var buf []byte
 	for i := range e.names {
 		keys = indexKeys(e.names[i].toks, keys[:0])
 		slices.Sort(keys)
 		keys = slices.Compact(keys)
 		for _, k := range keys {
 			post[k] = append(post[k], int32(i))
-			dels = deletions(k, dels[:0])
-			for _, d := range dels {
-				if p := del[d]; len(p) == 0 || p[len(p)-1] != int32(i) {
-					del[d] = append(p, int32(i))
+			buf = slices.Grow(buf[:0], len(k))
+			for d := range deletions(k, buf) {
+				if p := del[string(d)]; len(p) == 0 || p[len(p)-1] != int32(i) {
+					del[string(d)] = append(p, int32(i))
 				}
 			}
 		}
 	}
-	e.post = newPostings(e.seed, post)
-	e.del = newPostings(e.seed, del)
+	e.post = newPostings(e.seed, post, del)
 	n := float64(len(e.names) + 1)
 	e.maxDF = math.Log(n)
+	e.wsum = make([]float32, len(e.names))
 	for i := range e.names {
 		for j := range e.names[i].toks {
 			t := &e.names[i].toks[j]
@@ -424,7 +487,7 @@ func (e *Engine) buildIndex() {
 				e.tokID[h] = id
 			}
 			t.id = id
-			e.names[i].wsum += t.w
+			e.wsum[i] += t.w
 		}
 	}
 	for i, ent := range e.ents {
@@ -517,7 +580,7 @@ type Stats struct {
 
 // Stats returns the size of the index.
 func (e *Engine) Stats() Stats {
-	return Stats{len(e.ents), len(e.names), e.post.len(), e.del.len(), len(e.ids), len(e.clusters)}
+	return Stats{len(e.ents), len(e.names), e.post.nPost, e.post.nDel, len(e.ids), len(e.clusters)}
 }
 
 // countryCodes maps a query's country field to codes; it accepts codes and

@@ -32,25 +32,24 @@ const (
 // asks for that only for the results it returns, since formatting costs
 // more than scoring.
 func (e *Engine) applyFactors(q *query, sc *scored, explain bool) {
-	ent := e.ents[sc.ent]
 	info := &e.info[sc.ent]
-	n := ent.Names[sc.name]
 	score := sc.nameScore
 	sc.factors = sc.factors[:0]
-	kind := "name"
-	what := "primary name"
-	switch {
-	case n.Kind == entity.NameFormer:
-		kind, what = "alias", "former name"
-	case n.Kind == entity.NameAlias && n.Quality == entity.Weak:
-		kind, what = "weak_alias", "weak alias"
-	case n.Kind == entity.NameAlias:
-		kind, what = "alias", "strong alias"
-	}
-	if n.Kind == entity.NameFormer && n.Quality == entity.Weak {
-		kind, what = "weak_alias", "weak former name"
-	}
 	if explain && strings.TrimSpace(q.Name) != "" {
+		n := e.ents[sc.ent].Names[sc.name]
+		kind := "name"
+		what := "primary name"
+		switch {
+		case n.Kind == entity.NameFormer:
+			kind, what = "alias", "former name"
+		case n.Kind == entity.NameAlias && n.Quality == entity.Weak:
+			kind, what = "weak_alias", "weak alias"
+		case n.Kind == entity.NameAlias:
+			kind, what = "alias", "strong alias"
+		}
+		if n.Kind == entity.NameFormer && n.Quality == entity.Weak {
+			kind, what = "weak_alias", "weak former name"
+		}
 		detail := fmt.Sprintf("query name matched the %s %q with name score %.2f", what, n.Full, sc.raw)
 		if kind == "weak_alias" {
 			detail += fmt.Sprintf(", scaled by %.2f because the list marks this alias as weak (low quality)", weakAliasFactor)
@@ -61,12 +60,10 @@ func (e *Engine) applyFactors(q *query, sc *scored, explain bool) {
 		sc.factors = append(sc.factors, Factor{Name: kind, Effect: round(score), Detail: detail})
 	}
 
-	// add applies one factor; the detail is formatted only when explaining.
-	add := func(name string, effect float64, format string, args ...any) {
-		score += effect
-		if explain {
-			sc.factors = append(sc.factors, Factor{Name: name, Effect: round(effect), Detail: fmt.Sprintf(format, args...)})
-		}
+	// note explains one factor. It is called only when explaining: boxing
+	// its arguments for fmt would allocate for every candidate scored.
+	note := func(name string, effect float64, format string, args ...any) {
+		sc.factors = append(sc.factors, Factor{Name: name, Effect: round(effect), Detail: fmt.Sprintf(format, args...)})
 	}
 	if q.Type != entity.Unknown && info.typ != entity.Unknown && q.Type != info.typ {
 		how := ""
@@ -74,38 +71,61 @@ func (e *Engine) applyFactors(q *query, sc *scored, explain bool) {
 			how = " (the list gives no type; inferred from its name)"
 		}
 		if q.Type == entity.Person || info.typ == entity.Person {
-			add("type", typeDisagree, "query is a %s, the listed party a %s%s", q.Type, info.typ, how)
+			score += typeDisagree
+			if explain {
+				note("type", typeDisagree, "query is a %s, the listed party a %s%s", q.Type, info.typ, how)
+			}
 		} else {
-			add("type", typeNearDisagree, "query is a %s, the listed party a %s%s", q.Type, info.typ, how)
+			score += typeNearDisagree
+			if explain {
+				note("type", typeNearDisagree, "query is a %s, the listed party a %s%s", q.Type, info.typ, how)
+			}
 		}
 	}
 	if !q.dob.IsZero() && len(info.dobs) > 0 {
 		effect, d := dobEffect(q.dob, info.dobs)
-		add("dob", effect, "%s", lazyDetail{d, q.dob})
+		score += effect
+		if explain {
+			note("dob", effect, "%s", lazyDetail{d, q.dob})
+		}
 	}
 	if q.country != "" && len(info.countries) > 0 {
 		if slices.Contains(info.countries, q.country) {
-			add("country", countryAgree, "country %s is among the listed party's countries", q.country)
+			score += countryAgree
+			if explain {
+				note("country", countryAgree, "country %s is among the listed party's countries", q.country)
+			}
 		} else {
 			effect := countryDisagree
 			if info.typ != entity.Person {
 				effect = countryDisOrg
 			}
-			add("country", effect, "country %s is not among the listed party's countries (%s)", q.country, countryLister(info.countries))
+			score += effect
+			if explain {
+				note("country", effect, "country %s is not among the listed party's countries (%s)", q.country, countryLister(info.countries))
+			}
 		}
 	}
 	if q.gender != 0 && info.gender != 0 && q.gender != info.gender {
-		add("gender", genderDisagree, "gender differs (query %s, listed %s)", q.Gender, ent.Gender)
+		score += genderDisagree
+		if explain {
+			note("gender", genderDisagree, "gender differs (query %s, listed %s)", q.Gender, e.ents[sc.ent].Gender)
+		}
 	}
 	if sc.idMatch != "" {
 		target := idMatchScore
 		if sc.raw >= 0.7 {
 			target = 1
 		}
+		ent := e.ents[sc.ent]
 		if score < target {
-			add("identifier", target-score, "identifier %s equals the listed %s, which identifies the party whatever the name says", sc.idMatch, idLabeler{ent, sc.idMatch})
-		} else {
-			add("identifier", 0, "identifier %s equals the listed %s", sc.idMatch, idLabeler{ent, sc.idMatch})
+			effect := target - score
+			score += effect
+			if explain {
+				note("identifier", effect, "identifier %s equals the listed %s, which identifies the party whatever the name says", sc.idMatch, idLabeler{ent, sc.idMatch})
+			}
+		} else if explain {
+			note("identifier", 0, "identifier %s equals the listed %s", sc.idMatch, idLabeler{ent, sc.idMatch})
 		}
 	}
 	sc.score = round(min(max(score, 0), 1))

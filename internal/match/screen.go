@@ -36,50 +36,156 @@ const (
 // scratch is per-query working memory, pooled so that screening allocates
 // little.
 type scratch struct {
-	acc     []float32
-	stamp   []int32
+	// cand is indexed by name: one struct rather than parallel slices,
+	// since retrieval reads and writes a name's fields together at random
+	// places.
+	cand    []candAcc
+	gen     uint32 // generation of the query under way, below 1<<(32-stampBits)
 	touched []int32
-	keys    []string
+	buf     []byte // a deletion of a query key
+	tps     []tokPost
+	lists   []posting
 	memo    simMemo
 	ranks   []rank
+	toks    []tok
+	joins   []join
+	byEnt   []scored
+	results []*scored
+}
+
+// candAcc is retrieval's running total for one name, 8 bytes so that
+// more names share a cache line.
+type candAcc struct {
+	acc float32 // weight of the query tokens found in the name
+	// tag is the generation of the query that wrote acc, shifted left by
+	// stampBits, plus 1 + the last query token credited, so that each
+	// token counts once and a query need not clear the previous one's
+	// totals.
+	tag uint32
+}
+
+// stampBits holds 1 + a query token's index.
+const stampBits = 5
+
+// The conversion fails to compile if maxTokens outgrows stampBits.
+const _ = uint(1<<stampBits - 1 - maxTokens)
+
+// posting is a list of names found for a query token: by the exact key
+// (f 1) or through a deleted letter, a typo away (f typoHit).
+type posting struct {
+	ids []int32
+	f   float32
+}
+
+// tokPost is the posting lists of one query token: lists[lo:hi] of
+// scratch.lists, holding size names in all.
+type tokPost struct {
+	i, lo, hi int
+	size      int
 }
 
 // simMemo remembers, for one query, the similarity of each query token to
 // each list token text already compared: candidate names share most of
 // their words, and the edit distance is the costliest step of scoring.
-type simMemo []map[int32]float32
+//
+// It is an open-addressing table kept in the pooled scratch. Entries carry
+// the generation of the query that wrote them, so starting a query clears
+// nothing. It never drops an entry: a remembered similarity is rounded to
+// float32, so scores must not depend on what a smaller table forgot.
+type simMemo struct {
+	slots []memoSlot // length a power of two, at most 3/4 full
+	gen   uint32
+	n     int // entries of this generation
+}
 
-func (m *simMemo) reset(n int) {
-	for len(*m) < n {
-		*m = append(*m, make(map[int32]float32))
+// memoSlot is one remembered similarity. key is the list token's id
+// shifted left by memoShift, plus the query token's index.
+type memoSlot struct {
+	key uint32
+	gen uint32
+	sim float32
+}
+
+const (
+	memoShift = 4 // bits of a query token index: maxTokens is 16
+	memoSize  = 512
+)
+
+// reset starts a new query.
+func (m *simMemo) reset() {
+	if m.slots == nil {
+		m.slots = make([]memoSlot, memoSize)
 	}
-	for i := 0; i < n; i++ {
-		clear((*m)[i])
+	m.gen++
+	if m.gen == 0 {
+		// Wrapped: old entries could pass for current ones.
+		clear(m.slots)
+		m.gen = 1
+	}
+	m.n = 0
+}
+
+func (m *simMemo) sim(i int, a, b *tok) float64 {
+	if m == nil || b.id < 0 || i >= 1<<memoShift || b.id >= 1<<(32-memoShift) {
+		return tokSim(a, b)
+	}
+	key := uint32(b.id)<<memoShift | uint32(i)
+	mask := uint32(len(m.slots) - 1)
+	for h := memoHash(key) & mask; ; h = (h + 1) & mask {
+		sl := &m.slots[h]
+		if sl.gen != m.gen {
+			s := tokSim(a, b)
+			*sl = memoSlot{key, m.gen, float32(s)}
+			if m.n++; m.n > len(m.slots)*3/4 {
+				m.grow()
+			}
+			return s
+		}
+		if sl.key == key {
+			return float64(sl.sim)
+		}
 	}
 }
 
-func (m simMemo) sim(i int, a, b *tok) float64 {
-	if m == nil || b.id < 0 || i >= len(m) {
-		return tokSim(a, b)
+// memoHash spreads keys over the table: ids of one query's words are
+// often close together.
+func memoHash(key uint32) uint32 {
+	h := key * 0x9E3779B1
+	return h ^ h>>16
+}
+
+// grow doubles the table, keeping this generation's entries.
+func (m *simMemo) grow() {
+	old := m.slots
+	m.slots = make([]memoSlot, 2*len(old))
+	mask := uint32(len(m.slots) - 1)
+	for _, sl := range old {
+		if sl.gen != m.gen {
+			continue
+		}
+		h := memoHash(sl.key) & mask
+		for m.slots[h].gen == m.gen {
+			h = (h + 1) & mask
+		}
+		m.slots[h] = sl
 	}
-	if s, ok := m[i][b.id]; ok {
-		return float64(s)
-	}
-	s := tokSim(a, b)
-	m[i][b.id] = float32(s)
-	return s
 }
 
 func newScratch(n int) *scratch {
-	return &scratch{acc: make([]float32, n), stamp: make([]int32, n)}
+	return &scratch{cand: make([]candAcc, n), gen: 1}
 }
 
 func (s *scratch) reset() {
-	for _, i := range s.touched {
-		s.acc[i] = 0
-		s.stamp[i] = 0
-	}
 	s.touched = s.touched[:0]
+	if s.gen++; s.gen == 1<<(32-stampBits) {
+		// Wrapped: old totals could pass for current ones.
+		clear(s.cand)
+		s.gen = 1
+	}
+	// Results hold the explained entries' factors and token pairs; the
+	// pool must not keep them alive.
+	clear(s.byEnt)
+	clear(s.results)
 }
 
 // query is an analysed Query.
@@ -93,17 +199,31 @@ type query struct {
 	country string
 	gender  byte
 	ids     []string
-	memo    simMemo
+	memo    *simMemo
 }
 
-func (e *Engine) analyseQuery(q Query) query {
-	aq := query{Query: q}
+// pairKey returns the key of tokens i and i+1 written as one word, which
+// joinsOf has already computed when both are joinable.
+func (q *query) pairKey(i int) string {
+	for k := range q.joins {
+		if j := &q.joins[k]; j.i == i && j.span == 2 {
+			return j.t.key
+		}
+	}
+	return names.Key(q.toks[i].text + q.toks[i+1].text)
+}
+
+// analyseQuery analyses q, whose birth date validation parsed, keeping
+// its tokens in s.
+func (e *Engine) analyseQuery(q Query, dob entity.Date, s *scratch) query {
+	aq := query{Query: q, dob: dob}
 	if t, ok := entity.ParseType(string(q.Type)); ok {
 		aq.Type = t
 	}
 	aq.kind = nameKind(aq.Type)
 	a := names.Analyze(q.Name, aq.kind)
-	aq.toks, aq.legal = convertTokens(a, aq.kind)
+	aq.toks, aq.legal = convertTokens(a, aq.kind, s.toks)
+	s.toks = aq.toks
 	if len(aq.toks) > maxTokens {
 		aq.toks = aq.toks[:maxTokens]
 	}
@@ -115,8 +235,8 @@ func (e *Engine) analyseQuery(q Query) query {
 			t.id = id
 		}
 	}
-	aq.joins = joinsOf(aq.toks)
-	aq.dob, _ = entity.ParseDate(q.DOB)
+	aq.joins = joinsOf(aq.toks, s.joins[:0])
+	s.joins = aq.joins
 	aq.country = countryCode(q.Country)
 	switch strings.ToLower(q.Gender) {
 	case "male", "m":
@@ -135,7 +255,8 @@ func (e *Engine) analyseQuery(q Query) query {
 // opt.MinScore when set). Entries of several lists that are the same
 // party come back once, the others in AlsoListed.
 func (e *Engine) Screen(q Query, opt Options) ([]Match, error) {
-	if err := q.Validate(); err != nil {
+	dob, err := q.validate()
+	if err != nil {
 		return nil, err
 	}
 	threshold := opt.Threshold
@@ -150,22 +271,35 @@ func (e *Engine) Screen(q Query, opt Options) ([]Match, error) {
 	if minScore <= 0 {
 		minScore = threshold - 0.1
 	}
-	aq := e.analyseQuery(q)
 	s := e.scratch.Get().(*scratch)
 	defer func() { s.reset(); e.scratch.Put(s) }()
+	aq := e.analyseQuery(q, dob, s)
 
 	cands := e.retrieve(&aq, s, opt.Sources)
-	s.memo.reset(len(aq.toks))
-	aq.memo = s.memo
-	byEnt := make(map[int32]*scored, len(cands))
-	for _, ni := range cands {
-		rec := &e.names[ni]
+	s.memo.reset()
+	aq.memo = &s.memo
+	// One evaluation per entity, its best name's. An entity has few
+	// candidate names and a query few candidates, so a linear search of
+	// the short list costs less than a map.
+	byEnt := s.byEnt[:0]
+	find := func(ei int32) int {
+		for i := range byEnt {
+			if byEnt[i].ent == ei {
+				return i
+			}
+		}
+		return -1
+	}
+	for _, r := range cands {
+		rec := &e.names[r.ni]
 		if !e.allowed(rec.ent, opt.Sources) {
 			continue
 		}
 		sc := e.scoreName(&aq, rec, false)
-		if old, ok := byEnt[rec.ent]; !ok || sc.nameScore > old.nameScore {
-			byEnt[rec.ent] = sc
+		if i := find(rec.ent); i < 0 {
+			byEnt = append(byEnt, sc)
+		} else if sc.nameScore > byEnt[i].nameScore {
+			byEnt[i] = sc
 		}
 	}
 	for _, k := range aq.ids {
@@ -173,27 +307,29 @@ func (e *Engine) Screen(q Query, opt Options) ([]Match, error) {
 			if !e.allowed(ei, opt.Sources) {
 				continue
 			}
-			sc, ok := byEnt[ei]
-			if !ok {
-				sc = e.bestNameOf(&aq, ei)
-				byEnt[ei] = sc
+			i := find(ei)
+			if i < 0 {
+				i = len(byEnt)
+				byEnt = append(byEnt, e.bestNameOf(&aq, ei))
 			}
-			sc.idMatch = k
+			byEnt[i].idMatch = k
 		}
 	}
-	results := make([]*scored, 0, len(byEnt))
-	for ei, sc := range byEnt {
-		sc.ent = ei
+	s.byEnt = byEnt
+	results := s.results[:0]
+	for i := range byEnt {
+		sc := &byEnt[i]
 		e.applyFactors(&aq, sc, false)
 		if sc.score >= minScore {
 			results = append(results, sc)
 		}
 	}
+	s.results = results
 	slices.SortFunc(results, func(a, b *scored) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(sourceRank(e.ents[a.ent].Source), sourceRank(e.ents[b.ent].Source)); c != 0 {
+		if c := cmp.Compare(e.info[a.ent].srcRank, e.info[b.ent].srcRank); c != 0 {
 			return c
 		}
 		return cmp.Compare(e.ents[a.ent].ID, e.ents[b.ent].ID)
@@ -218,48 +354,42 @@ func (e *Engine) allowed(ei int32, sources []string) bool {
 }
 
 // retrieve returns candidate names for the query, best-supported first.
-func (e *Engine) retrieve(q *query, s *scratch, sources []string) []int32 {
+func (e *Engine) retrieve(q *query, s *scratch, sources []string) []rank {
 	// A posting list found by the exact key counts the token's full
 	// weight; one found through a deleted letter (a typo away) counts
 	// less, since many different names are one letter apart.
-	type posting struct {
-		ids []int32
-		f   float32
-	}
-	type tokPost struct {
-		i     int
-		lists []posting
-		size  int
-	}
-	var tps []tokPost
+	tps := s.tps[:0]
+	lists := s.lists[:0]
 	var totalW float32
 	for i, t := range q.toks {
-		tp := tokPost{i: i}
+		tp := tokPost{i: i, lo: len(lists)}
 		add := func(p []int32, f float32) {
 			if len(p) > 0 {
-				tp.lists = append(tp.lists, posting{p, f})
+				lists = append(lists, posting{p, f})
 				tp.size += len(p)
 			}
 		}
-		exact := e.post.get(t.key)
+		exact, del := e.post.lookup(t.key)
 		add(exact, 1)
 		// A key one letter longer or shorter than the query's is a typo
 		// away: look up both directions of the deletion index. A token
 		// already found exactly in thousands of names gains nothing from
 		// its typo neighbours, and short keys have too many to be useful.
 		if (t.kind == names.Word || t.kind == names.OrgWord) && len(exact) < commonPostings {
-			add(e.del.get(t.key), typoHit)
+			add(del, typoHit)
 			if len(t.key) >= minTypoKey {
-				s.keys = deletions(t.key, s.keys[:0])
-				for _, d := range s.keys {
-					add(e.post.get(d), typoHit)
-					add(e.del.get(d), typoHit)
+				s.buf = slices.Grow(s.buf[:0], len(t.key))
+				for d := range deletions(t.key, s.buf) {
+					post, del := e.post.lookupBytes(d)
+					add(post, typoHit)
+					add(del, typoHit)
 				}
 			}
 		}
 		if i+1 < len(q.toks) && t.kind == names.Word && q.toks[i+1].kind == names.Word {
-			add(e.post.get(names.Key(t.text+q.toks[i+1].text)), 1)
+			add(e.post.get(q.pairKey(i)), 1)
 		}
+		tp.hi = len(lists)
 		if tp.size > 0 {
 			tps = append(tps, tp)
 		}
@@ -267,13 +397,16 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []int32 {
 			totalW += t.w
 		}
 	}
+	s.tps, s.lists = tps, lists
 	if len(tps) == 0 {
 		return nil
 	}
 	slices.SortFunc(tps, func(a, b tokPost) int { return cmp.Compare(a.size, b.size) })
+	cand, gen := s.cand, s.gen
 	for n, tp := range tps {
 		w := q.toks[tp.i].w
-		stamp := int32(tp.i + 1)
+		tag := gen<<stampBits | uint32(tp.i+1)
+		tl := lists[tp.lo:tp.hi]
 		// The rarest token always opens candidates; common ones only
 		// confirm what rarer tokens found.
 		open := n == 0 || tp.size <= commonPostings
@@ -281,32 +414,33 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []int32 {
 		// candidates; when its postings far outnumber them, looking for
 		// its key among each candidate's own tokens costs less than
 		// walking thousands of postings (JOHN, MUHAMMAD).
-		if !open && len(tp.lists) == 1 && tp.lists[0].f == 1 && tp.size > 4*len(s.touched) {
+		if !open && len(tl) == 1 && tl[0].f == 1 && tp.size > 4*len(s.touched) {
 			key := q.toks[tp.i].key
 			for _, ni := range s.touched {
-				if s.stamp[ni] != stamp && e.names[ni].hasKey(key) {
-					s.stamp[ni] = stamp
-					s.acc[ni] += w
+				if c := &cand[ni]; c.tag != tag && e.names[ni].hasKey(key) {
+					c.tag = tag
+					c.acc += w
 				}
 			}
 			continue
 		}
-		// Exact postings come first in tp.lists, so a name found both
-		// exactly and through a typo key is credited the full weight.
-		for _, p := range tp.lists {
+		// Exact postings come first in a token's lists, so a name found
+		// both exactly and through a typo key is credited the full weight.
+		for _, p := range tl {
 			pw := w * p.f
 			for _, ni := range p.ids {
-				if s.stamp[ni] == stamp {
+				c := &cand[ni]
+				if c.tag>>stampBits != gen {
+					if open {
+						c.tag, c.acc = tag, pw
+						s.touched = append(s.touched, ni)
+					}
 					continue
 				}
-				if s.acc[ni] == 0 {
-					if !open {
-						continue
-					}
-					s.touched = append(s.touched, ni)
+				if c.tag != tag {
+					c.tag = tag
+					c.acc += pw
 				}
-				s.stamp[ni] = stamp
-				s.acc[ni] += pw
 			}
 		}
 	}
@@ -315,7 +449,7 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []int32 {
 	minAcc := float32(minShare) * totalW
 	ranks := s.ranks[:0]
 	for _, ni := range s.touched {
-		a := s.acc[ni]
+		a := cand[ni].acc
 		if a < minAcc || (len(sources) > 0 && !e.allowed(e.names[ni].ent, sources)) {
 			continue
 		}
@@ -325,7 +459,7 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []int32 {
 		// ABDULLAHI HASSAN".
 		// Several query tokens may hit one listed token, so the shared
 		// weight is capped by the listed name's own.
-		ws := e.names[ni].wsum
+		ws := e.wsum[ni]
 		pre := 2 * min(a, ws) / (totalW + ws + 1e-6)
 		if pre >= minPre {
 			ranks = append(ranks, rank{ni, pre})
@@ -344,11 +478,7 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []int32 {
 		ranks = ranks[:maxCandidates]
 	}
 	s.ranks = ranks
-	out := make([]int32, len(ranks))
-	for i, r := range ranks {
-		out[i] = r.ni
-	}
-	return out
+	return ranks
 }
 
 // rank is a candidate name with its retrieval estimate.
@@ -372,17 +502,14 @@ type scored struct {
 
 // bestNameOf scores every name of an entity, for entities found by
 // identifier alone.
-func (e *Engine) bestNameOf(q *query, ei int32) *scored {
-	var best *scored
+func (e *Engine) bestNameOf(q *query, ei int32) scored {
+	best := scored{ent: ei}
 	lo, _ := slices.BinarySearchFunc(e.names, ei, func(r nameRec, t int32) int { return cmp.Compare(r.ent, t) })
 	for i := lo; i < len(e.names) && e.names[i].ent == ei; i++ {
 		sc := e.scoreName(q, &e.names[i], false)
-		if best == nil || sc.nameScore > best.nameScore {
+		if i == lo || sc.nameScore > best.nameScore {
 			best = sc
 		}
-	}
-	if best == nil {
-		best = &scored{ent: ei}
 	}
 	return best
 }
@@ -395,14 +522,11 @@ const (
 
 // scoreName scores one listed name against the query. With explain set it
 // also keeps the token alignment and the legal-form note for display.
-func (e *Engine) scoreName(q *query, rec *nameRec, explain bool) *scored {
-	ent := e.ents[rec.ent]
-	typ := e.info[rec.ent].typ
-	person := typ == entity.Person || (typ == entity.Unknown && q.kind == names.Person)
+func (e *Engine) scoreName(q *query, rec *nameRec, explain bool) scored {
+	person := rec.typ == recPerson || (rec.typ == recUnknown && q.kind == names.Person)
 	raw, pairs := alignScore(q.toks, rec.toks, q.joins, rec.joins, person, q.memo, explain)
-	sc := &scored{ent: rec.ent, name: rec.name, raw: raw, pairs: pairs, nameScore: raw}
-	n := ent.Names[rec.name]
-	if n.Quality == entity.Weak {
+	sc := scored{ent: rec.ent, name: rec.name, raw: raw, pairs: pairs, nameScore: raw}
+	if rec.weak {
 		sc.nameScore *= weakAliasFactor
 	}
 	if len(q.legal) > 0 && len(rec.legal) > 0 && !overlaps(q.legal, rec.legal) {
@@ -537,7 +661,7 @@ const (
 // stand for one joined token on the other, and returns a weighted Dice
 // score: matched weight over matched weight plus the cost of the
 // unmatched tokens (see omitPerson and substituteFloor).
-func alignScore(q, n []tok, qj, nj []join, person bool, memo simMemo, explain bool) (float64, []TokenPair) {
+func alignScore(q, n []tok, qj, nj []join, person bool, memo *simMemo, explain bool) (float64, []TokenPair) {
 	if len(q) == 0 || len(n) == 0 {
 		return 0, nil
 	}

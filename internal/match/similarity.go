@@ -2,8 +2,13 @@ package match
 
 // osa returns the optimal-string-alignment distance (Levenshtein plus
 // adjacent transpositions, a common typing slip: "Scholz" / "Schloz")
-// between a and b. It gives up and returns max+1 as soon as the distance
-// must exceed max, since the scorer discards such pairs anyway.
+// between a and b if it is at most max, and a number above max otherwise,
+// since the scorer discards such pairs anyway.
+//
+// Only cells within max of the diagonal are computed: every cell further
+// out needs more than max insertions or deletions, and a cell within max
+// is reached cheaply only from cells within max. Beside the band a row
+// holds max+1, which stands for any distance too large.
 func osa(a, b string, max int) int {
 	la, lb := len(a), len(b)
 	if la-lb > max || lb-la > max {
@@ -16,22 +21,32 @@ func osa(a, b string, max int) int {
 		return la
 	}
 	// Three rows: two back is needed for transpositions. Names are short,
-	// so the rows live on the stack unless a token is unusually long.
-	var stack [3][64]int
-	var pp, p, c []int
+	// so the rows live on the stack unless a token is unusually long. A
+	// cell exceeds its left neighbour by at most 1 and a band starts at
+	// most at max+1, so bytes hold any value.
+	var stack [3][64]uint8
+	var pp, p, c []uint8
 	if lb < 64 {
 		pp, p, c = stack[0][:], stack[1][:], stack[2][:]
 	} else {
-		pp, p, c = make([]int, lb+1), make([]int, lb+1), make([]int, lb+1)
+		pp, p, c = make([]uint8, lb+1), make([]uint8, lb+1), make([]uint8, lb+1)
 	}
+	far := uint8(max + 1)
 	for j := 0; j <= lb; j++ {
-		p[j] = j
+		p[j] = uint8(min(j, max+1))
 	}
 	for i := 1; i <= la; i++ {
-		c[0] = i
-		rowMin := i
-		for j := 1; j <= lb; j++ {
-			cost := 1
+		lo, hi := i-max, i+max
+		if lo <= 1 {
+			lo = 1
+			c[0] = uint8(min(i, max+1))
+		} else {
+			c[lo-1] = far
+		}
+		hi = min(hi, lb)
+		rowMin := int(c[lo-1])
+		for j := lo; j <= hi; j++ {
+			cost := uint8(1)
 			if a[i-1] == b[j-1] || confusable(a[i-1], b[j-1]) {
 				cost = 0
 			}
@@ -48,16 +63,20 @@ func osa(a, b string, max int) int {
 				}
 			}
 			c[j] = v
-			if v < rowMin {
-				rowMin = v
+			if int(v) < rowMin {
+				rowMin = int(v)
 			}
+		}
+		if hi < lb {
+			// The next row reads one cell past this row's band.
+			c[hi+1] = far
 		}
 		if rowMin > max {
 			return max + 1
 		}
 		pp, p, c = p, c, pp
 	}
-	return p[lb]
+	return int(p[lb])
 }
 
 // confusablePairs are letters that transliterations and OCR swap so often

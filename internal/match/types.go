@@ -49,6 +49,14 @@ func (e *ValidationError) Error() string {
 
 // Validate reports every unacceptable field of q at once.
 func (q *Query) Validate() error {
+	_, err := q.validate()
+	return err
+}
+
+// validate is Validate, also returning the parsed birth date (zero when
+// none is given) so that screening does not parse it twice.
+func (q *Query) validate() (entity.Date, error) {
+	var dob entity.Date
 	var bad []FieldError
 	add := func(field, format string, args ...any) {
 		bad = append(bad, FieldError{field, fmt.Sprintf(format, args...)})
@@ -65,7 +73,8 @@ func (q *Query) Validate() error {
 		}
 	}
 	if q.DOB != "" {
-		if _, err := entity.ParseDate(q.DOB); err != nil {
+		var err error
+		if dob, err = entity.ParseDate(q.DOB); err != nil {
 			add("dob", "%v", err)
 		}
 	}
@@ -78,9 +87,9 @@ func (q *Query) Validate() error {
 		}
 	}
 	if len(bad) > 0 {
-		return &ValidationError{bad}
+		return entity.Date{}, &ValidationError{bad}
 	}
-	return nil
+	return dob, nil
 }
 
 // ErrInvalidQuery is wrapped by every query validation failure.
