@@ -98,6 +98,7 @@ func TestLoad(t *testing.T) {
 	var matched atomic.Int64
 	var wg sync.WaitGroup
 	cpu0 := cpuTime()
+	steal0, total0 := stolen()
 	start := time.Now()
 	deadline := start.Add(time.Duration(seconds) * time.Second)
 	for c := range clients {
@@ -148,6 +149,7 @@ func TestLoad(t *testing.T) {
 	wg.Wait()
 	elapsed := time.Since(start)
 	cpu := cpuTime() - cpu0
+	steal1, total1 := stolen()
 	if err := errors.Join(errs...); err != nil {
 		t.Fatalf("connection failed: %v", err)
 	}
@@ -176,9 +178,38 @@ func TestLoad(t *testing.T) {
 	// other work shares the cores during the run.
 	t.Logf("CPU of this process (clients, and the server when in process): %s per request, %.2f cores busy on average",
 		(cpu / time.Duration(len(all))).Round(time.Microsecond), cpu.Seconds()/elapsed.Seconds())
+	if total1 > total0 {
+		// On a virtual machine the host may take the cores for itself;
+		// a run during which it did says more about the host than the
+		// server.
+		t.Logf("CPU time taken by the hypervisor (steal) during the run: %.1f%%",
+			100*float64(steal1-steal0)/float64(total1-total0))
+	}
 	if failed > 0 {
 		t.Errorf("%d requests failed", failed)
 	}
+}
+
+// stolen returns the machine's steal time and total CPU time so far, in
+// clock ticks, from /proc/stat; zeros where there is none.
+func stolen() (steal, total uint64) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0, 0
+	}
+	for i, v := range f[1:] {
+		n, _ := strconv.ParseUint(v, 10, 64)
+		total += n
+		if i == 7 {
+			steal = n
+		}
+	}
+	return steal, total
 }
 
 // percentiles formats the usual percentiles of d, which it sorts.
