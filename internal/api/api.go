@@ -81,7 +81,7 @@ type loaded struct {
 	s     Screener
 	lists map[string]ListInfo
 	// listsJSON is lists encoded once: every screening response carries it.
-	listsJSON []byte
+	listsJSON json.RawMessage
 	details   map[string]ListDetail
 	records   int
 	at        time.Time

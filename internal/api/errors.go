@@ -176,16 +176,6 @@ func decodeBody(data []byte, dst any) error {
 	return nil
 }
 
-// decodeStrict decodes one JSON value, rejecting unknown fields.
-func decodeStrict(data []byte, dst any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		return jsonError(err)
-	}
-	return nil
-}
-
 // inField prefixes the field an error names with the path of the value
 // that was decoded, as in "queries[3]" + "dob".
 func inField(prefix string, err error) error {

@@ -126,19 +126,14 @@ func (s *server) screen(w http.ResponseWriter, r *http.Request) {
 	}
 	s.metrics.queries.Add(float64(len(req.Queries)))
 	s.metrics.matches.Add(float64(matches))
-	// The response is a ScreenResponse written by hand: the lists part is
-	// the same for every request on an engine and was encoded at swap time.
-	b.Reset()
-	b.WriteString(`{"results":`)
-	if err := json.NewEncoder(b).Encode(results); err != nil {
-		s.writeError(w, r, fmt.Errorf("encode results: %w", err))
-		return
-	}
-	b.Truncate(b.Len() - 1) // the encoder's newline
-	b.WriteString(`,"lists":`)
-	b.Write(l.listsJSON)
-	b.WriteString("}\n")
-	writeBody(w, http.StatusOK, b.Bytes())
+	s.writeJSON(w, http.StatusOK, screenResponseJSON{Results: results, Lists: l.listsJSON})
+}
+
+// screenResponseJSON is how a ScreenResponse is written: the lists part is
+// the same for every request on an engine and was encoded at swap time.
+type screenResponseJSON struct {
+	Results []ScreenResult  `json:"results"`
+	Lists   json.RawMessage `json:"lists"`
 }
 
 // screenDecodeError decodes a screening request that failed to decode
@@ -155,7 +150,7 @@ func (s *server) screenDecodeError(data []byte, err error) error {
 	}
 	for i, q := range raw.Queries {
 		var mq match.Query
-		if e := decodeStrict(q, &mq); e != nil {
+		if e := decodeBody(q, &mq); e != nil {
 			return inField(fmt.Sprintf("queries[%d]", i), e)
 		}
 	}
