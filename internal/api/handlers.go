@@ -126,14 +126,27 @@ func (s *server) screen(w http.ResponseWriter, r *http.Request) {
 	}
 	s.metrics.queries.Add(float64(len(req.Queries)))
 	s.metrics.matches.Add(float64(matches))
-	s.writeJSON(w, http.StatusOK, screenResponseJSON{Results: results, Lists: l.listsJSON})
+	s.writeScreenResponse(w, r, results, l.listsJSON)
 }
 
-// screenResponseJSON is how a ScreenResponse is written: the lists part is
-// the same for every request on an engine and was encoded at swap time.
-type screenResponseJSON struct {
-	Results []ScreenResult  `json:"results"`
-	Lists   json.RawMessage `json:"lists"`
+// writeScreenResponse writes a ScreenResponse whose lists part was encoded
+// at swap time, the same for every request on an engine. It is spliced in
+// rather than passed as a json.RawMessage field: encoding/json validates
+// and compacts a RawMessage on every Marshal, which cost 7% of a busy
+// server's CPU.
+func (s *server) writeScreenResponse(w http.ResponseWriter, r *http.Request, results []ScreenResult, lists []byte) {
+	b := getBuf()
+	defer putBuf(b)
+	b.WriteString(`{"results":`)
+	if err := json.NewEncoder(b).Encode(results); err != nil {
+		s.writeError(w, r, fmt.Errorf("encode screening results: %w", err))
+		return
+	}
+	b.Truncate(b.Len() - 1) // the encoder's newline
+	b.WriteString(`,"lists":`)
+	b.Write(lists)
+	b.WriteString("}\n")
+	writeBody(w, http.StatusOK, b.Bytes())
 }
 
 // screenDecodeError decodes a screening request that failed to decode
