@@ -94,10 +94,11 @@ func recTypeOf(t entity.Type) recType {
 	return recOther
 }
 
-// hasKey reports whether one of the name's tokens has key.
-func (r *nameRec) hasKey(key string) bool {
-	for i := range r.toks {
-		if r.toks[i].key == key {
+// hasKey reports whether name ni is in the postings of the key whose
+// hash is h, without walking them.
+func (e *Engine) hasKey(ni int32, h uint64) bool {
+	for _, k := range e.keyHash[e.keyOff[ni]:e.keyOff[ni+1]] {
+		if k == h {
 			return true
 		}
 	}
@@ -191,6 +192,13 @@ type Engine struct {
 	// candidates; retrieval reads it for many names, apart from the rest
 	// of their records.
 	wsum []float32
+	// keyHash holds the postings hashes of the keys each name is indexed
+	// under (indexKeys), those of name i at keyHash[keyOff[i]:keyOff[i+1]]:
+	// retrieval checks hundreds of candidates for one common key, and this
+	// reads one cache line per name where the names' own tokens cost two
+	// misses.
+	keyHash []uint64
+	keyOff  []int32
 	// post maps a token key to the names holding it, and a key with one
 	// letter deleted to the names holding the full key. How many names
 	// hold a key (its document frequency) is the length of its post list.
@@ -458,11 +466,13 @@ func (e *Engine) buildIndex() {
 	del := make(map[string][]int32)
 	var keys []string
 	var buf []byte
+	e.keyOff = make([]int32, len(e.names)+1)
 	for i := range e.names {
 		keys = indexKeys(e.names[i].toks, keys[:0])
 		slices.Sort(keys)
 		keys = slices.Compact(keys)
 		for _, k := range keys {
+			e.keyHash = append(e.keyHash, hashKey(e.seed, k))
 			post[k] = append(post[k], int32(i))
 			buf = slices.Grow(buf[:0], len(k))
 			for d := range deletions(k, buf) {
@@ -471,7 +481,9 @@ func (e *Engine) buildIndex() {
 				}
 			}
 		}
+		e.keyOff[i+1] = int32(len(e.keyHash))
 	}
+	e.keyHash = slices.Clip(e.keyHash)
 	e.post = newPostings(e.seed, post, del)
 	n := float64(len(e.names) + 1)
 	e.maxDF = math.Log(n)

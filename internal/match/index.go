@@ -71,7 +71,12 @@ func (p *postings) appendList(l []int32) uint32 {
 
 // hash returns the hash of key, never 0, which marks an empty slot.
 func (p *postings) hash(key string) uint64 {
-	return max(maphash.String(p.seed, key), 1)
+	return hashKey(p.seed, key)
+}
+
+// hashKey is the hash postings file key under with seed.
+func hashKey(seed maphash.Seed, key string) uint64 {
+	return max(maphash.String(seed, key), 1)
 }
 
 // slot returns the slot of key, claiming an empty one if key is new.

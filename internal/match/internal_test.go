@@ -5,8 +5,11 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/chokepoint-dev/chokepoint/internal/entity"
+	"github.com/chokepoint-dev/chokepoint/internal/lists"
 	"github.com/chokepoint-dev/chokepoint/internal/names"
 )
 
@@ -121,7 +124,7 @@ func TestPostingsFindsEveryList(t *testing.T) {
 	}
 }
 
-func TestSimMemoKeepsEveryEntryAcrossGrowth(t *testing.T) {
+func TestSimMemoKeepsEveryEntryExactly(t *testing.T) {
 	var m simMemo
 	m.reset()
 	a := &tok{text: "abdollahi", key: "abdlh", kind: names.Word}
@@ -133,13 +136,16 @@ func TestSimMemoKeepsEveryEntryAcrossGrowth(t *testing.T) {
 		v := variants[(i/maxTokens)%len(variants)]
 		toks[i] = tok{text: v, key: v, id: int32(i), kind: names.Word}
 	}
-	want := make([]float64, len(toks))
+	// Remembered values must be exactly tokSim's: alignment breaks ties
+	// between equal similarities, so even a rounding changes scores.
 	for i := range toks {
-		want[i] = float64(float32(m.sim(i%maxTokens, a, &toks[i])))
+		if got, want := m.sim(i%maxTokens, a, &toks[i]), tokSim(a, &toks[i]); got != want {
+			t.Fatalf("entry %d, first look-up: %v, tokSim %v", i, got, want)
+		}
 	}
 	for i := range toks {
-		if got := m.sim(i%maxTokens, a, &toks[i]); got != want[i] {
-			t.Fatalf("entry %d: %v after growth, %v before", i, got, want[i])
+		if got, want := m.sim(i%maxTokens, a, &toks[i]), tokSim(a, &toks[i]); got != want {
+			t.Fatalf("entry %d after growth: %v, tokSim %v", i, got, want)
 		}
 	}
 	// A new query starts empty: an entry of the last one is not returned
@@ -149,4 +155,99 @@ func TestSimMemoKeepsEveryEntryAcrossGrowth(t *testing.T) {
 	if got := m.sim(0, a, &other); got != 1 {
 		t.Fatalf("after reset, sim of equal texts = %v, want 1 (stale entry returned)", got)
 	}
+}
+
+// TestBestRanksAgreesWithSort checks the quickselect against sorting all
+// ranks and cutting, on inputs with many equal estimates (as retrieval's
+// are) and every length around k.
+func TestBestRanksAgreesWithSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for n := range 200 {
+		for _, k := range []int{1, 2, 5, 30} {
+			r := make([]rank, n)
+			for i := range r {
+				// Few distinct estimates, so that ties on pre are the rule.
+				r[i] = rank{ni: int32(rng.IntN(10 * (n + 1))), pre: float32(rng.IntN(4)) / 4}
+			}
+			// Name indexes are unique in retrieval's ranks.
+			slices.SortFunc(r, func(a, b rank) int { return int(a.ni - b.ni) })
+			r = slices.CompactFunc(r, func(a, b rank) bool { return a.ni == b.ni })
+			rng.Shuffle(len(r), func(i, j int) { r[i], r[j] = r[j], r[i] })
+			want := slices.Clone(r)
+			slices.SortFunc(want, func(a, b rank) int {
+				if a.pre != b.pre {
+					if a.pre > b.pre {
+						return -1
+					}
+					return 1
+				}
+				return int(a.ni - b.ni)
+			})
+			if len(r) <= k {
+				want = r // returned as it is, unsorted, as retrieval always did
+			}
+			want = want[:min(k, len(want))]
+			if got := bestRanks(r, k); !slices.Equal(got, want) {
+				t.Fatalf("n=%d k=%d: got %v, want %v", len(r), k, got, want)
+			}
+		}
+	}
+}
+
+// TestNameScoreIndependentOfOrder scores every candidate of a set of
+// queries against the bundled lists three ways: in retrieval order and in
+// reverse, each with a fresh similarity memo, and without the memo. A
+// name's score must not depend on which names were scored before it. The
+// memo once rounded what it remembered, and "Chris Kelly Young" then
+// scored 0.43 or 0.75 against "YI, Yo'ng-kil" depending on the order.
+func TestNameScoreIndependentOfOrder(t *testing.T) {
+	cat, err := lists.Open("", lists.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := New(cat.Datasets())
+	queries := []string{"Chris Kelly Young", "Mohamed Mohamud Mire", "Yong Gil Ri", "Abd al Rahman Muhammad"}
+	// Listed names with their words reversed and the last dropped: queries
+	// with many near candidates and many equal similarities.
+	for i := 0; i < len(e.names); i += 97 {
+		toks := e.names[i].toks
+		var words []string
+		for j := len(toks) - 1; j >= 0; j-- {
+			words = append(words, toks[j].text)
+		}
+		queries = append(queries, strings.Join(words, " "))
+		if len(words) > 2 {
+			queries = append(queries, strings.Join(words[:len(words)-1], " "))
+		}
+	}
+	s := newScratch(len(e.names))
+	checked := 0
+	for _, name := range queries {
+		q := e.analyseQuery(Query{Name: name}, entity.Date{}, s)
+		ranks := slices.Clone(e.retrieve(&q, s, nil))
+		want := make([]float64, len(ranks))
+		for k, r := range ranks {
+			q.memo = nil
+			want[k] = e.scoreName(&q, &e.names[r.ni], false).raw
+		}
+		for _, reverse := range []bool{false, true} {
+			s.memo.reset()
+			q.memo = &s.memo
+			for n := range ranks {
+				k := n
+				if reverse {
+					k = len(ranks) - 1 - n
+				}
+				if got := e.scoreName(&q, &e.names[ranks[k].ni], false).raw; got != want[k] {
+					t.Fatalf("%q against name %d (reverse %v): %v with the memo, %v without", name, ranks[k].ni, reverse, got, want[k])
+				}
+				checked++
+			}
+		}
+		s.reset()
+	}
+	if checked < 1000 {
+		t.Fatalf("only %d scores checked: the queries found too few candidates", checked)
+	}
+	t.Logf("%d queries, %d scores checked", len(queries), checked)
 }

@@ -82,6 +82,7 @@ type posting struct {
 type tokPost struct {
 	i, lo, hi int
 	size      int
+	h         uint64 // the postings hash of the token's key
 }
 
 // simMemo remembers, for one query, the similarity of each query token to
@@ -90,8 +91,10 @@ type tokPost struct {
 //
 // It is an open-addressing table kept in the pooled scratch. Entries carry
 // the generation of the query that wrote them, so starting a query clears
-// nothing. It never drops an entry: a remembered similarity is rounded to
-// float32, so scores must not depend on what a smaller table forgot.
+// nothing. It keeps similarities exactly as computed: alignment breaks
+// ties between equal similarities, and a value rounded on its way through
+// the table once made a name's score depend on which names were scored
+// before it (0.43 or 0.75 for one pair).
 type simMemo struct {
 	slots []memoSlot // length a power of two, at most 3/4 full
 	gen   uint32
@@ -103,7 +106,7 @@ type simMemo struct {
 type memoSlot struct {
 	key uint32
 	gen uint32
-	sim float32
+	sim float64
 }
 
 const (
@@ -135,14 +138,14 @@ func (m *simMemo) sim(i int, a, b *tok) float64 {
 		sl := &m.slots[h]
 		if sl.gen != m.gen {
 			s := tokSim(a, b)
-			*sl = memoSlot{key, m.gen, float32(s)}
+			*sl = memoSlot{key, m.gen, s}
 			if m.n++; m.n > len(m.slots)*3/4 {
 				m.grow()
 			}
 			return s
 		}
 		if sl.key == key {
-			return float64(sl.sim)
+			return sl.sim
 		}
 	}
 }
@@ -369,7 +372,8 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []rank {
 				tp.size += len(p)
 			}
 		}
-		exact, del := e.post.lookup(t.key)
+		tp.h = e.post.hash(t.key)
+		exact, del := e.post.find(tp.h)
 		add(exact, 1)
 		// A key one letter longer or shorter than the query's is a typo
 		// away: look up both directions of the deletion index. A token
@@ -402,6 +406,15 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []rank {
 		return nil
 	}
 	slices.SortFunc(tps, func(a, b tokPost) int { return cmp.Compare(a.size, b.size) })
+	minAcc := float32(minShare) * totalW
+	// rest[n] is the most weight a name first found by the n-th token can
+	// still gather: once below minAcc, later tokens open no candidates,
+	// since every one they opened would be dropped below. A small margin
+	// keeps float rounding from pruning a name that would have been kept.
+	var rest [maxTokens + 1]float64
+	for n := len(tps) - 1; n >= 0; n-- {
+		rest[n] = rest[n+1] + float64(q.toks[tps[n].i].w)
+	}
 	cand, gen := s.cand, s.gen
 	for n, tp := range tps {
 		w := q.toks[tp.i].w
@@ -409,15 +422,14 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []rank {
 		tl := lists[tp.lo:tp.hi]
 		// The rarest token always opens candidates; common ones only
 		// confirm what rarer tokens found.
-		open := n == 0 || tp.size <= commonPostings
+		open := (n == 0 || tp.size <= commonPostings) && rest[n]*(1+1e-5) >= float64(minAcc)
 		// A common token found only exactly (no typo lists) confirms
 		// candidates; when its postings far outnumber them, looking for
 		// its key among each candidate's own tokens costs less than
 		// walking thousands of postings (JOHN, MUHAMMAD).
 		if !open && len(tl) == 1 && tl[0].f == 1 && tp.size > 4*len(s.touched) {
-			key := q.toks[tp.i].key
 			for _, ni := range s.touched {
-				if c := &cand[ni]; c.tag != tag && e.names[ni].hasKey(key) {
+				if c := &cand[ni]; c.tag != tag && e.hasKey(ni, tp.h) {
 					c.tag = tag
 					c.acc += w
 				}
@@ -446,7 +458,6 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []rank {
 	}
 	// Keep the names that share enough of the query's weight to possibly
 	// score near the threshold, best first.
-	minAcc := float32(minShare) * totalW
 	ranks := s.ranks[:0]
 	for _, ni := range s.touched {
 		a := cand[ni].acc
@@ -465,26 +476,74 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []rank {
 			ranks = append(ranks, rank{ni, pre})
 		}
 	}
-	if len(ranks) > maxCandidates {
-		slices.SortFunc(ranks, func(a, b rank) int {
-			if a.pre != b.pre {
-				if a.pre > b.pre {
-					return -1
-				}
-				return 1
-			}
-			return int(a.ni - b.ni)
-		})
-		ranks = ranks[:maxCandidates]
-	}
 	s.ranks = ranks
-	return ranks
+	return bestRanks(ranks, maxCandidates)
 }
 
 // rank is a candidate name with its retrieval estimate.
 type rank struct {
 	ni  int32
 	pre float32
+}
+
+// before orders ranks best first: higher estimate, then lower name index,
+// a total order so that the candidates kept never depend on input order.
+func (a rank) before(b rank) bool {
+	return a.pre > b.pre || (a.pre == b.pre && a.ni < b.ni)
+}
+
+// bestRanks returns the k best of r, best first, reordering r; r itself
+// when it holds no more than k. A query of common words has thousands of
+// ranked names of which 30 are kept, so it selects them (quickselect)
+// before sorting, rather than sorting all.
+func bestRanks(r []rank, k int) []rank {
+	if len(r) <= k {
+		return r
+	}
+	lo, hi := 0, len(r)-1
+	for lo < hi {
+		// Median of three as pivot, left at hi.
+		mid := lo + (hi-lo)/2
+		if r[mid].before(r[lo]) {
+			r[mid], r[lo] = r[lo], r[mid]
+		}
+		if r[hi].before(r[lo]) {
+			r[hi], r[lo] = r[lo], r[hi]
+		}
+		if r[mid].before(r[hi]) {
+			r[mid], r[hi] = r[hi], r[mid]
+		}
+		p := lo
+		for i := lo; i < hi; i++ {
+			if r[i].before(r[hi]) {
+				r[i], r[p] = r[p], r[i]
+				p++
+			}
+		}
+		r[p], r[hi] = r[hi], r[p]
+		// r[:p] are before the pivot, now at p; r[p+1:] are not.
+		switch {
+		case p == k || p == k-1:
+			lo = hi // done: the k best are r[:k]
+		case p > k:
+			hi = p - 1
+		default:
+			lo = p + 1
+		}
+	}
+	r = r[:k]
+	slices.SortFunc(r, compareRanks)
+	return r
+}
+
+func compareRanks(a, b rank) int {
+	switch {
+	case a.before(b):
+		return -1
+	case b.before(a):
+		return 1
+	}
+	return 0
 }
 
 // scored is one entity's evaluation for one query.
