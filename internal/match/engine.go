@@ -68,12 +68,39 @@ type nameRec struct {
 	// weak and typ copy what scoring needs of the entity and the name, so
 	// that judging a candidate, most of which are then discarded, does
 	// not reach into the entity records.
-	weak  bool
-	typ   recType
+	weak bool
+	typ  recType
+	// toks and joins (neighbouring tokens written as one word) are the
+	// analysed name while the engine is built; compactNames then moves
+	// them into lt and lj and drops them.
 	toks  []tok
-	joins []join   // neighbouring tokens written as one word
+	joins []join
+	lt    []ltok
+	lj    []ljoin
 	legal []string // legal-form classes
 }
+
+// ltok is a tok as the index keeps it: its strings are spans of the
+// engine's string arena rather than Go strings, so that the arrays of
+// listed tokens hold no pointers. The garbage collector marks the heap
+// every few seconds on a busy server, and a million string pointers in
+// the index were most of its work (see compactNames).
+type ltok struct {
+	text, key, class, nick, flat span
+	w                            float32
+	id                           int32
+	kind                         names.TokenKind
+	geo, initials, patronymic    bool
+}
+
+// ljoin is a join as the index keeps it.
+type ljoin struct {
+	i, span int32
+	t       ltok
+}
+
+// span is a string of the engine's arena: arena[off:off+n].
+type span struct{ off, n uint32 }
 
 // recType is the part of an entity's type that name scoring uses.
 type recType uint8
@@ -192,6 +219,8 @@ type Engine struct {
 	// candidates; retrieval reads it for many names, apart from the rest
 	// of their records.
 	wsum []float32
+	// strs holds the strings of the listed tokens (see ltok).
+	strs string
 	// keyHash holds the postings hashes of the keys each name is indexed
 	// under (indexKeys), those of name i at keyHash[keyOff[i]:keyOff[i+1]]:
 	// retrieval checks hundreds of candidates for one common key, and this
@@ -242,6 +271,7 @@ func New(datasets []*entity.Dataset) *Engine {
 	e.analyseNames()
 	e.buildIndex()
 	e.buildClusters()
+	e.compactNames()
 	n := len(e.names)
 	e.scratch.New = func() any { return newScratch(n) }
 	return e
@@ -317,6 +347,88 @@ func (e *Engine) analyseNames() {
 	for i := range e.names {
 		e.names[i].typ = recTypeOf(e.info[e.names[i].ent].typ)
 	}
+}
+
+// compactNames moves the tokens and joins of every name into one
+// pointer-free array each (ltok, ljoin), with their strings in one arena
+// string where each distinct string is stored once. Scoring turns a
+// candidate's tokens back into toks (unpack), which costs less than the
+// garbage collector's visits to a million string pointers did: over half
+// of each marking cycle on the bundled lists.
+func (e *Engine) compactNames() {
+	var nt, nj int
+	for i := range e.names {
+		nt += len(e.names[i].toks)
+		nj += len(e.names[i].joins)
+	}
+	a := arena{offs: make(map[string]uint32)}
+	lt := make([]ltok, 0, nt)
+	lj := make([]ljoin, 0, nj)
+	for i := range e.names {
+		r := &e.names[i]
+		lo := len(lt)
+		for k := range r.toks {
+			lt = append(lt, a.pack(&r.toks[k]))
+		}
+		// Capacities are cut so that an append to one name's tokens can
+		// never write over the next name's.
+		r.lt = lt[lo:len(lt):len(lt)]
+		lo = len(lj)
+		for k := range r.joins {
+			j := &r.joins[k]
+			lj = append(lj, ljoin{int32(j.i), int32(j.span), a.pack(&j.t)})
+		}
+		r.lj = lj[lo:len(lj):len(lj)]
+		r.toks, r.joins = nil, nil
+	}
+	e.strs = a.b.String()
+}
+
+// arena collects distinct strings into one.
+type arena struct {
+	b    strings.Builder
+	offs map[string]uint32
+}
+
+func (a *arena) span(s string) span {
+	if s == "" {
+		return span{}
+	}
+	o, ok := a.offs[s]
+	if !ok {
+		o = uint32(a.b.Len())
+		a.offs[s] = o
+		a.b.WriteString(s)
+	}
+	return span{o, uint32(len(s))}
+}
+
+func (a *arena) pack(t *tok) ltok {
+	return ltok{
+		text: a.span(t.text), key: a.span(t.key), class: a.span(t.class), nick: a.span(t.nick), flat: a.span(t.flat),
+		w: t.w, id: t.id, kind: t.kind, geo: t.geo, initials: t.initials, patronymic: t.patronymic,
+	}
+}
+
+func (e *Engine) str(s span) string { return e.strs[s.off : s.off+s.n] }
+
+func (e *Engine) unpackTok(l *ltok) tok {
+	return tok{
+		text: e.str(l.text), key: e.str(l.key), class: e.str(l.class), nick: e.str(l.nick), flat: e.str(l.flat),
+		w: l.w, id: l.id, kind: l.kind, geo: l.geo, initials: l.initials, patronymic: l.patronymic,
+	}
+}
+
+// unpack appends the tokens and joins of a listed name to toks and joins.
+func (e *Engine) unpack(r *nameRec, toks []tok, joins []join) ([]tok, []join) {
+	for k := range r.lt {
+		toks = append(toks, e.unpackTok(&r.lt[k]))
+	}
+	for k := range r.lj {
+		j := &r.lj[k]
+		joins = append(joins, join{int(j.i), int(j.span), e.unpackTok(&j.t)})
+	}
+	return toks, joins
 }
 
 // inferType guesses the type of an entity its list does not type (CSL rows

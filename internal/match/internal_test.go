@@ -3,6 +3,7 @@ package match
 import (
 	"hash/maphash"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -210,7 +211,7 @@ func TestNameScoreIndependentOfOrder(t *testing.T) {
 	// Listed names with their words reversed and the last dropped: queries
 	// with many near candidates and many equal similarities.
 	for i := 0; i < len(e.names); i += 97 {
-		toks := e.names[i].toks
+		toks, _ := e.unpack(&e.names[i], nil, nil)
 		var words []string
 		for j := len(toks) - 1; j >= 0; j-- {
 			words = append(words, toks[j].text)
@@ -250,4 +251,37 @@ func TestNameScoreIndependentOfOrder(t *testing.T) {
 		t.Fatalf("only %d scores checked: the queries found too few candidates", checked)
 	}
 	t.Logf("%d queries, %d scores checked", len(queries), checked)
+}
+
+// TestPackUnpackKeepsEveryField packs a token with every field set into
+// the index's pointer-free form and back: a field added to tok but not to
+// ltok fails here rather than silently scoring as zero.
+func TestPackUnpackKeepsEveryField(t *testing.T) {
+	var want tok
+	v := reflect.ValueOf(&want).Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		f = reflect.NewAt(f.Type(), f.Addr().UnsafePointer()).Elem() // unexported
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString("field" + strconv.Itoa(i))
+		case reflect.Bool:
+			f.SetBool(true)
+		case reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Int:
+			f.SetInt(int64(i + 1))
+		case reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uint:
+			f.SetUint(uint64(i + 1))
+		case reflect.Float32, reflect.Float64:
+			f.SetFloat(float64(i) + 0.5)
+		default:
+			t.Fatalf("tok field %s has kind %s, which this test does not fill", v.Type().Field(i).Name, f.Kind())
+		}
+	}
+	a := arena{offs: make(map[string]uint32)}
+	a.span("something else first") // so that offsets are not all zero
+	l := a.pack(&want)
+	e := &Engine{strs: a.b.String()}
+	if got := e.unpackTok(&l); got != want {
+		t.Fatalf("unpack(pack(t)) = %+v, want %+v", got, want)
+	}
 }

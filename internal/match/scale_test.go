@@ -135,3 +135,24 @@ func screenAll(b *testing.B, e *match.Engine, qs []match.Query) {
 	}
 	wg.Wait()
 }
+
+// BenchmarkGCWithIndex measures one full garbage collection while the
+// bundled lists and their index are live: marking them is what a busy
+// server pays on every collection cycle, every few seconds under load,
+// and what its requests wait behind. Run it with GOMAXPROCS=1 for the
+// CPU time of the mark.
+func BenchmarkGCWithIndex(b *testing.B) {
+	cat, err := lists.Open("", lists.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := match.New(cat.Datasets())
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	for b.Loop() {
+		runtime.GC()
+	}
+	b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "live-MB")
+	runtime.KeepAlive(e)
+}

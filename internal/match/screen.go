@@ -49,6 +49,8 @@ type scratch struct {
 	ranks   []rank
 	toks    []tok
 	joins   []join
+	nt      []tok  // a candidate name unpacked (query.nt)
+	nj      []join // its joins
 	byEnt   []scored
 	results []*scored
 }
@@ -203,6 +205,9 @@ type query struct {
 	gender  byte
 	ids     []string
 	memo    *simMemo
+	// nt and nj hold the candidate name being scored, unpacked.
+	nt []tok
+	nj []join
 }
 
 // pairKey returns the key of tokens i and i+1 written as one word, which
@@ -240,6 +245,7 @@ func (e *Engine) analyseQuery(q Query, dob entity.Date, s *scratch) query {
 	}
 	aq.joins = joinsOf(aq.toks, s.joins[:0])
 	s.joins = aq.joins
+	aq.nt, aq.nj = s.nt[:0], s.nj[:0]
 	aq.country = countryCode(q.Country)
 	switch strings.ToLower(q.Gender) {
 	case "male", "m":
@@ -337,7 +343,9 @@ func (e *Engine) Screen(q Query, opt Options) ([]Match, error) {
 		}
 		return cmp.Compare(e.ents[a.ent].ID, e.ents[b.ent].ID)
 	})
-	return e.assemble(&aq, results, threshold, limit), nil
+	m := e.assemble(&aq, results, threshold, limit)
+	s.nt, s.nj = aq.nt, aq.nj // keep what scoring grew, for the next query
+	return m, nil
 }
 
 // sourceOrder decides which entry of a party leads when several lists
@@ -583,7 +591,8 @@ const (
 // also keeps the token alignment and the legal-form note for display.
 func (e *Engine) scoreName(q *query, rec *nameRec, explain bool) scored {
 	person := rec.typ == recPerson || (rec.typ == recUnknown && q.kind == names.Person)
-	raw, pairs := alignScore(q.toks, rec.toks, q.joins, rec.joins, person, q.memo, explain)
+	q.nt, q.nj = e.unpack(rec, q.nt[:0], q.nj[:0])
+	raw, pairs := alignScore(q.toks, q.nt, q.joins, q.nj, person, q.memo, explain)
 	sc := scored{ent: rec.ent, name: rec.name, raw: raw, pairs: pairs, nameScore: raw}
 	if rec.weak {
 		sc.nameScore *= weakAliasFactor
