@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -716,4 +717,58 @@ func TestOrdersWithChecker(t *testing.T) {
 			}
 		})
 	}
+}
+
+// decodeSequence decodes bodies one after another through one reused
+// decoder, as the pool would (a fresh one after a failure), and checks
+// each outcome against a fresh strict decoder's: a reused decoder must
+// not carry anything of one request into the next.
+func decodeSequence(t *testing.T, bodies ...[]byte) {
+	t.Helper()
+	d := newPooledDecoder()
+	for i, body := range bodies {
+		var got, want ScreenRequest
+		ok := d.decode(body, &got)
+		wantErr := decodeBody(body, &want)
+		if ok != (wantErr == nil) {
+			t.Fatalf("body %d %q: reused decoder ok=%v, fresh decoder error %v", i, body, ok, wantErr)
+		}
+		if !ok {
+			d = newPooledDecoder()
+			continue
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("body %d %q: reused decoder gave %+v, fresh %+v", i, body, got, want)
+		}
+	}
+}
+
+func TestDecodeReusedMatchesFreshDecoder(t *testing.T) {
+	long := `{"queries":[` + strings.Repeat(`{"name":"ABDUL RAHMAN AL HAQQANI","ids":["1229632603"]},`, 40) + `{"name":"x"}]}`
+	decodeSequence(t,
+		[]byte(`{"queries":[{"id":"a","name":"JANAN AGHA"}]}`),
+		[]byte("{\"queries\":[{\"name\":\"B\"}],\"limit\":3}\n\n  "), // trailing white space
+		[]byte(`{"queries":[{"name":"C"}]}`),
+		[]byte(long), // more than the decoder's first read
+		[]byte(`{"queries":[{"name":"D"}]}`),
+		[]byte(`{"queries":[{"name":"E"}]}}`), // trailing brace
+		[]byte(`{"queries":[{"name":"F"}]}`),
+		[]byte(`{} {}`),                                 // two values
+		[]byte(`{"queries":[{"name":"G","nick":"x"}]}`), // unknown field
+		[]byte(`{"queries":[{"name":"H"}]`),             // cut short
+		[]byte(``),
+		[]byte(`{"queries":[{"name":"I","ids":"1"}]}`), // wrong type
+		[]byte(`{"queries":[{"name":"J"}],"threshold":0.9}`),
+		[]byte(`{"queries":[{"name":"K"}]}x`),
+		[]byte(`{"queries":[{"name":"L"}]}`),
+	)
+}
+
+func FuzzDecodeReused(f *testing.F) {
+	f.Add([]byte(`{"queries":[{"name":"A"}]} `), []byte(`{"queries":[{"name":"B"}]}`))
+	f.Add([]byte(`{"queries":[{"name":"A"}]}`), []byte(`{"queries":[{"name":"B"}]}}`))
+	f.Add([]byte(`{"limit":1}`), []byte(`[`))
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		decodeSequence(t, a, b, a)
+	})
 }

@@ -83,9 +83,15 @@ func (s *server) screen(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req ScreenRequest
-	if err := decodeBody(b.Bytes(), &req); err != nil {
-		s.writeError(w, r, s.screenDecodeError(b.Bytes(), err))
-		return
+	if !decodeReused(b.Bytes(), &req) {
+		// Decode afresh for the error: a value half decoded may be left
+		// in req, and the pooled decoder counts offsets from its first
+		// request.
+		req = ScreenRequest{}
+		if err := decodeBody(b.Bytes(), &req); err != nil {
+			s.writeError(w, r, s.screenDecodeError(b.Bytes(), err))
+			return
+		}
 	}
 	if n := len(req.Queries); n > s.maxQueries {
 		s.writeError(w, r, s.tooManyQueries(n))
