@@ -11,6 +11,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -156,6 +157,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 				first = false
 				eng.Swap(r.eng)
 				logLists(log, r.eng, r.dur)
+				// Building an engine leaves tens of megabytes of parsing
+				// and analysis garbage, and after a reload the old
+				// engine. Collect it and hand the pages back now: the
+				// runtime would otherwise keep them, sizing its next
+				// collection and the resident memory by the build's peak.
+				debug.FreeOSMemory()
 			}
 			if again && ctx.Err() == nil {
 				again = false
