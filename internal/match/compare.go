@@ -27,7 +27,7 @@ func (e *Engine) Compare(name1, name2 string, t entity.Type, threshold float64) 
 	if threshold <= 0 {
 		threshold = DefaultThreshold
 	}
-	kind := nameKind(t)
+	kind := names.KindOf(t)
 	a1, a2 := names.Analyze(name1, kind), names.Analyze(name2, kind)
 	q, l1 := convertTokens(a1, kind, nil)
 	n, l2 := convertTokens(a2, kind, nil)

@@ -65,11 +65,12 @@ type tok struct {
 type nameRec struct {
 	ent  int32
 	name int16 // index in the entity's Names
-	// weak and typ copy what scoring needs of the entity and the name, so
-	// that judging a candidate, most of which are then discarded, does
-	// not reach into the entity records.
+	// weak and kind copy what scoring needs of the entity and the name,
+	// so that judging a candidate, most of which are then discarded, does
+	// not reach into the entity records. kind is the entity's type as a
+	// name kind (Any when the list does not say, even after inferType).
 	weak bool
-	typ  recType
+	kind names.Kind
 	// toks and joins (neighbouring tokens written as one word) are the
 	// analysed name while the engine is built; compactNames then moves
 	// them into lt and lj and drops them.
@@ -101,25 +102,6 @@ type ljoin struct {
 
 // span is a string of the engine's arena: arena[off:off+n].
 type span struct{ off, n uint32 }
-
-// recType is the part of an entity's type that name scoring uses.
-type recType uint8
-
-const (
-	recUnknown recType = iota
-	recPerson
-	recOther
-)
-
-func recTypeOf(t entity.Type) recType {
-	switch t {
-	case entity.Unknown:
-		return recUnknown
-	case entity.Person:
-		return recPerson
-	}
-	return recOther
-}
 
 // hasKey reports whether name ni is in the postings of the key whose
 // hash is h, without walking them.
@@ -288,19 +270,8 @@ func newEntInfo(ent *entity.Entity, version string) entInfo {
 	return in
 }
 
-func nameKind(t entity.Type) names.Kind {
-	switch t {
-	case entity.Person:
-		return names.Person
-	case entity.Organization, entity.Vessel, entity.Aircraft:
-		return names.Org
-	}
-	return names.Any
-}
-
 // analyseNames runs name analysis over every name on all cores.
 func (e *Engine) analyseNames() {
-	type job struct{ lo, hi int }
 	perEnt := make([][]nameRec, len(e.ents))
 	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
@@ -315,7 +286,7 @@ func (e *Engine) analyseNames() {
 			defer wg.Done()
 			for i := lo; i < hi; i++ {
 				ent := e.ents[i]
-				kind := nameKind(ent.Type)
+				kind := names.KindOf(ent.Type)
 				seen := make(map[string]bool, len(ent.Names))
 				for j, n := range ent.Names {
 					a := names.Analyze(n.Full, kind)
@@ -345,7 +316,7 @@ func (e *Engine) analyseNames() {
 		}
 	}
 	for i := range e.names {
-		e.names[i].typ = recTypeOf(e.info[e.names[i].ent].typ)
+		e.names[i].kind = names.KindOf(e.info[e.names[i].ent].typ)
 	}
 }
 

@@ -228,7 +228,7 @@ func (e *Engine) analyseQuery(q Query, dob entity.Date, s *scratch) query {
 	if t, ok := entity.ParseType(string(q.Type)); ok {
 		aq.Type = t
 	}
-	aq.kind = nameKind(aq.Type)
+	aq.kind = names.KindOf(aq.Type)
 	a := names.Analyze(q.Name, aq.kind)
 	aq.toks, aq.legal = convertTokens(a, aq.kind, s.toks)
 	s.toks = aq.toks
@@ -590,7 +590,7 @@ const (
 // scoreName scores one listed name against the query. With explain set it
 // also keeps the token alignment and the legal-form note for display.
 func (e *Engine) scoreName(q *query, rec *nameRec, explain bool) scored {
-	person := rec.typ == recPerson || (rec.typ == recUnknown && q.kind == names.Person)
+	person := rec.kind == names.Person || (rec.kind == names.Any && q.kind == names.Person)
 	q.nt, q.nj = e.unpack(rec, q.nt[:0], q.nj[:0])
 	raw, pairs := alignScore(q.toks, q.nt, q.joins, q.nj, person, q.memo, explain)
 	sc := scored{ent: rec.ent, name: rec.name, raw: raw, pairs: pairs, nameScore: raw}
