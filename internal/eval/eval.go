@@ -19,6 +19,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/chokepoint-dev/chokepoint/internal/country"
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
@@ -117,7 +119,10 @@ type NameBenchResult struct {
 	Rows       int
 	All        Confusion
 	ByCategory map[string]*Confusion
-	Errors     []PairError
+	// ByScript keys pairs by the scripts of their two names ("Latn",
+	// "Cyrl/Latn" for a cross-script pair, sorted).
+	ByScript map[string]*Confusion
+	Errors   []PairError
 }
 
 func schemaType(s string) entity.Type {
@@ -140,7 +145,7 @@ func NameBench(e *match.Engine, path string, threshold float64) (*NameBenchResul
 	if err != nil {
 		return nil, err
 	}
-	res := &NameBenchResult{ByCategory: make(map[string]*Confusion)}
+	res := &NameBenchResult{ByCategory: make(map[string]*Confusion), ByScript: make(map[string]*Confusion)}
 	for _, r := range rows {
 		want := strings.EqualFold(r["is_match"], "true")
 		c := e.Compare(r["name1"], r["name2"], schemaType(r["schema"]), threshold)
@@ -151,6 +156,11 @@ func NameBench(e *match.Engine, path string, threshold float64) (*NameBenchResul
 			res.ByCategory[cat] = &Confusion{}
 		}
 		res.ByCategory[cat].add(c.Match, want)
+		sk := pairScripts(r["name1"], r["name2"])
+		if res.ByScript[sk] == nil {
+			res.ByScript[sk] = &Confusion{}
+		}
+		res.ByScript[sk].add(c.Match, want)
 		if c.Match != want {
 			res.Errors = append(res.Errors, PairError{r["schema"], r["name1"], r["name2"], cat, want, c.Score})
 		}
@@ -158,13 +168,32 @@ func NameBench(e *match.Engine, path string, threshold float64) (*NameBenchResul
 	return res, nil
 }
 
-// PositivesResult is the outcome on persons taken from the UN list.
+// Hits counts how often the right listed entity came back.
+type Hits struct {
+	TopHit  int // the right entity ranked first
+	Matched int // the right entity at or above the threshold
+}
+
+func pairScripts(a, b string) string {
+	sa, sb := names.ScriptOf(a), names.ScriptOf(b)
+	if sa == sb {
+		return sa
+	}
+	if sb < sa {
+		sa, sb = sb, sa
+	}
+	return sa + "/" + sb
+}
+
+// PositivesResult is the outcome on persons taken from the UN list, each
+// screened twice: by name only, and with the row's other facts (date of
+// birth, nationality, gender).
 type PositivesResult struct {
 	Rows       int
 	Resolved   int // rows whose listed entity could be identified by exact name
-	TopHit     int // the right entity ranked first
-	Matched    int // the right entity at or above the threshold
-	Misses     []string
+	NameOnly   Hits
+	WithFacts  Hits
+	Misses     []string // rows missed with facts or by name only
 	Unresolved []string
 }
 
@@ -178,6 +207,52 @@ func foldName(s string) string {
 	}
 	slices.Sort(parts)
 	return strings.Join(parts, " ")
+}
+
+// found screens q against the given sources and says whether want came
+// first and whether it was a match, with what came first otherwise.
+func found(e *match.Engine, q match.Query, want string, sources []string, threshold float64) (top, matched bool, got string, err error) {
+	ms, err := e.Screen(q, match.Options{Threshold: threshold, Limit: 5, Sources: sources})
+	if err != nil {
+		return false, false, "", fmt.Errorf("screen %q: %w", q.Name, err)
+	}
+	top = len(ms) > 0 && ms[0].EntityID == want
+	for _, m := range ms {
+		if m.EntityID == want && m.Match {
+			matched = true
+		}
+	}
+	got = "nothing"
+	if len(ms) > 0 {
+		got = fmt.Sprintf("%s %q %.2f", ms[0].EntityID, ms[0].MatchedName, ms[0].Score)
+	}
+	return top, matched, got, nil
+}
+
+// twoWays is how one listed party's row fared with its facts and by
+// name only.
+type twoWays struct {
+	top, match, topN, matchN bool
+	got, gotN                string
+}
+
+// screenTwoWays screens q against the UN list with its facts and again
+// with its name and type only.
+func screenTwoWays(e *match.Engine, q match.Query, want string, threshold float64) (o twoWays, err error) {
+	if o.top, o.match, o.got, err = found(e, q, want, unOnly, threshold); err != nil {
+		return o, err
+	}
+	o.topN, o.matchN, o.gotN, err = found(e, match.Query{Name: q.Name, Type: q.Type}, want, unOnly, threshold)
+	return o, err
+}
+
+func (h *Hits) add(top, matched bool) {
+	if top {
+		h.TopHit++
+	}
+	if matched {
+		h.Matched++
+	}
 }
 
 // UNPositives screens each row against the UN list alone. The row's true
@@ -209,6 +284,11 @@ func UNPositives(e *match.Engine, path string, threshold float64) (*PositivesRes
 		return nil, errors.New("no UN list loaded")
 	}
 	res := &PositivesResult{}
+	type job struct {
+		q    match.Query
+		want string
+	}
+	var jobs []job
 	for _, r := range rows {
 		res.Rows++
 		q := match.Query{Name: r["full_name"], Type: entity.Person, DOB: r["date_of_birth"], Country: r["nationality"], Gender: r["gender"]}
@@ -221,30 +301,51 @@ func UNPositives(e *match.Engine, path string, threshold float64) (*PositivesRes
 			continue
 		}
 		res.Resolved++
-		ms, err := e.Screen(q, match.Options{Threshold: threshold, Limit: 5, Sources: []string{"un_sc"}})
-		if err != nil {
-			return nil, fmt.Errorf("screen %q: %w", q.Name, err)
+		jobs = append(jobs, job{q, want})
+	}
+	outs := make([]twoWays, len(jobs))
+	err = parallel(len(jobs), func(i int) (err error) {
+		outs[i], err = screenTwoWays(e, jobs[i].q, jobs[i].want, threshold)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, o := range outs {
+		j := jobs[i]
+		res.WithFacts.add(o.top, o.match)
+		res.NameOnly.add(o.topN, o.matchN)
+		if !o.match {
+			res.Misses = append(res.Misses, fmt.Sprintf("with facts: %s (dob %s): want %s, got %s", j.q.Name, j.q.DOB, j.want, o.got))
 		}
-		if len(ms) > 0 && ms[0].EntityID == want {
-			res.TopHit++
-		}
-		found := false
-		for _, m := range ms {
-			if m.EntityID == want && m.Match {
-				found = true
-			}
-		}
-		if found {
-			res.Matched++
-		} else {
-			got := "nothing"
-			if len(ms) > 0 {
-				got = fmt.Sprintf("%s %q %.2f", ms[0].EntityID, ms[0].Name, ms[0].Score)
-			}
-			res.Misses = append(res.Misses, fmt.Sprintf("%s (dob %s): want %s, got %s", q.Name, q.DOB, want, got))
+		if !o.matchN {
+			res.Misses = append(res.Misses, fmt.Sprintf("name only: %s: want %s, got %s", j.q.Name, j.want, o.gotN))
 		}
 	}
 	return res, nil
+}
+
+var unOnly = []string{"un_sc"}
+
+// parallel runs f(0..n-1) on all cores and returns the errors joined.
+func parallel(n int, f func(i int) error) error {
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	errs := make([]error, workers)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				if err := f(i); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 func truth(cands []*entity.Entity, dob string) string {
@@ -269,63 +370,180 @@ func truth(cands []*entity.Entity, dob string) string {
 	return hit
 }
 
-// NegativesResult is the outcome on made-up customers.
+// Flags counts rows flagged (any result a match), screened by name only
+// and with the other facts.
+type Flags struct {
+	Rows      int
+	NameOnly  int
+	WithFacts int
+}
+
+// NegativesResult is the outcome on made-up people, none of whom is listed.
 type NegativesResult struct {
-	Rows        int
-	WithMatch   int
-	Examples    []string
+	Flags
+	ByScript          map[string]*Flags
+	NameOnlyExamples  []string
+	WithFactsExamples []string
+	// Elapsed and NamesPerSec are of the run with facts, the way a
+	// customer file is screened (the figure tracked since issue 1).
 	Elapsed     time.Duration
 	NamesPerSec float64
 }
 
-// Negatives screens every row against all lists on all cores, with the
-// row's date of birth, nationality and gender, as a customer file would
-// be screened, and counts rows with any match.
+// maxExamples bounds the flagged rows kept for reading.
+const maxExamples = 60
+
+// Negatives screens negatives_us.csv: each row by name only, and with its
+// date of birth, nationality and gender.
 func Negatives(e *match.Engine, path string, threshold float64) (*NegativesResult, error) {
 	rows, err := ReadCSV(path)
 	if err != nil {
 		return nil, err
 	}
-	queries := make([]match.Query, len(rows))
+	neg := make([]NegRow, len(rows))
 	for i, r := range rows {
-		queries[i] = match.Query{Name: r["full_name"], Type: entity.Person, DOB: r["date_of_birth"], Country: country.Code(r["nationality"]), Gender: r["gender"]}
-		if _, err := entity.ParseDate(queries[i].DOB); err != nil {
-			queries[i].DOB = ""
-		}
+		neg[i] = NegRow{ID: fmt.Sprint(i + 2), Group: names.ScriptOf(r["full_name"]), Name: r["full_name"], DOB: r["date_of_birth"], Nation: r["nationality"], Gender: r["gender"]}
 	}
-	hits := make([]string, len(queries))
-	start := time.Now()
-	var wg sync.WaitGroup
-	workers := runtime.GOMAXPROCS(0)
-	errs := make([]error, workers)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := w; i < len(queries); i += workers {
-				ms, err := e.Screen(queries[i], match.Options{Threshold: threshold, Limit: 1})
-				if err != nil {
-					errs[w] = fmt.Errorf("row %d: %w", i+2, err)
-					return
-				}
-				if len(ms) > 0 && ms[0].Match {
-					hits[i] = fmt.Sprintf("%s -> %s %q (%s) %.2f", queries[i].Name, ms[0].EntityID, ms[0].MatchedName, ms[0].MatchedNameQuality, ms[0].Score)
-				}
-			}
-		}(w)
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	return ScreenNegatives(e, neg, threshold)
+}
+
+// MultiCulture screens one part of the multi-culture negatives set.
+func MultiCulture(e *match.Engine, dir, part string, threshold float64) (*NegativesResult, error) {
+	rows, err := LoadMultiCulture(dir, part)
+	if err != nil {
 		return nil, err
 	}
-	res := &NegativesResult{Rows: len(queries), Elapsed: time.Since(start)}
-	res.NamesPerSec = float64(len(queries)) / res.Elapsed.Seconds()
-	for _, h := range hits {
-		if h != "" {
-			res.WithMatch++
-			if len(res.Examples) < 40 {
-				res.Examples = append(res.Examples, h)
+	return ScreenNegatives(e, rows, threshold)
+}
+
+// ScreenNegatives screens every row against all lists on all cores, once by
+// name only (as a person) and once with the row's date of birth,
+// nationality and gender, and counts rows with any match, in all and per
+// script.
+func ScreenNegatives(e *match.Engine, rows []NegRow, threshold float64) (*NegativesResult, error) {
+	full := make([]match.Query, len(rows))
+	for i, r := range rows {
+		full[i] = match.Query{Name: r.Name, Type: entity.Person, DOB: r.DOB, Country: country.Code(r.Nation), Gender: r.Gender}
+		if _, err := entity.ParseDate(full[i].DOB); err != nil {
+			full[i].DOB = ""
+		}
+	}
+	flagged := func(qs []match.Query) ([]string, error) {
+		hits := make([]string, len(qs))
+		err := parallel(len(qs), func(i int) error {
+			ms, err := e.Screen(qs[i], match.Options{Threshold: threshold, Limit: 1})
+			if err != nil {
+				return fmt.Errorf("row %s: %w", rows[i].ID, err)
 			}
+			if len(ms) > 0 && ms[0].Match {
+				hits[i] = fmt.Sprintf("%s %s -> %s %q (%s) %.2f", rows[i].ID, qs[i].Name, ms[0].EntityID, ms[0].MatchedName, ms[0].MatchedNameQuality, ms[0].Score)
+			}
+			return nil
+		})
+		return hits, err
+	}
+	start := time.Now()
+	withFacts, err := flagged(full)
+	if err != nil {
+		return nil, err
+	}
+	res := &NegativesResult{Elapsed: time.Since(start), ByScript: make(map[string]*Flags)}
+	res.NamesPerSec = float64(len(full)) / res.Elapsed.Seconds()
+	nameOnly := make([]match.Query, len(full))
+	for i, q := range full {
+		nameOnly[i] = match.Query{Name: q.Name, Type: entity.Person}
+	}
+	byName, err := flagged(nameOnly)
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range rows {
+		g := res.ByScript[r.Group]
+		if g == nil {
+			g = &Flags{}
+			res.ByScript[r.Group] = g
+		}
+		res.Rows++
+		g.Rows++
+		if byName[i] != "" {
+			res.Flags.NameOnly++
+			g.NameOnly++
+			if len(res.NameOnlyExamples) < maxExamples {
+				res.NameOnlyExamples = append(res.NameOnlyExamples, byName[i])
+			}
+		}
+		if withFacts[i] != "" {
+			res.Flags.WithFacts++
+			g.WithFacts++
+			if len(res.WithFactsExamples) < maxExamples {
+				res.WithFactsExamples = append(res.WithFactsExamples, withFacts[i])
+			}
+		}
+	}
+	return res, nil
+}
+
+// PerturbResult is the outcome on one part of the perturbation set.
+type PerturbResult struct {
+	Part      string
+	Rows      int
+	NameOnly  Hits
+	WithFacts Hits
+	ByKind    map[string]*KindHits
+	Misses    []string
+}
+
+// KindHits are the hits for one kind of perturbation.
+type KindHits struct {
+	Rows                int
+	NameOnly, WithFacts Hits
+}
+
+// Perturbed screens one part of the perturbation set against the UN list
+// alone, by name only and with the entity's date of birth and
+// nationality, and counts whether the entity it was made from comes back.
+func Perturbed(e *match.Engine, dir, part string, threshold float64) (*PerturbResult, error) {
+	rows, err := LoadPerturbations(dir, part)
+	if err != nil {
+		return nil, err
+	}
+	known := make(map[string]bool)
+	for _, d := range e.Datasets() {
+		if d.Source == "un_sc" {
+			for _, ent := range d.Entities {
+				known[ent.ID] = true
+			}
+		}
+	}
+	outs := make([]twoWays, len(rows))
+	err = parallel(len(rows), func(i int) (err error) {
+		p := rows[i]
+		if !known[p.EntityID] {
+			return fmt.Errorf("%s: entity %s is not on the loaded UN list", PerturbFile(part), p.EntityID)
+		}
+		q := match.Query{Name: p.Name, Type: p.Type, DOB: p.DOB, Country: p.Nationality}
+		outs[i], err = screenTwoWays(e, q, p.EntityID, threshold)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	res := &PerturbResult{Part: part, ByKind: make(map[string]*KindHits)}
+	for i, o := range outs {
+		p := rows[i]
+		k := res.ByKind[p.Kind]
+		if k == nil {
+			k = &KindHits{}
+			res.ByKind[p.Kind] = k
+		}
+		res.Rows++
+		k.Rows++
+		res.WithFacts.add(o.top, o.match)
+		res.NameOnly.add(o.topN, o.matchN)
+		k.WithFacts.add(o.top, o.match)
+		k.NameOnly.add(o.topN, o.matchN)
+		if !o.matchN || !o.match {
+			res.Misses = append(res.Misses, fmt.Sprintf("%s %q (from %q): name only %s; with facts %s", p.ID, p.Name, p.Listed, o.gotN, o.got))
 		}
 	}
 	return res, nil
@@ -431,4 +649,81 @@ func RunSeeds(e *match.Engine, threshold float64) ([]SeedResult, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// HanResult is the outcome on listed names written in Han characters,
+// each compared with the same entity's Latin names.
+type HanResult struct {
+	Persons, PersonsMatched int
+	// Organisations' Han names are mostly translations ("有限公司" for
+	// "Co. Ltd"), not transliterations, so they are counted apart.
+	Orgs, OrgsMatched int
+	Rows              []string
+}
+
+// HanNames finds every listed name holding Han characters, keeps its Han
+// run ("Jin Tiesan (金铁三)" gives "金铁三"), and compares it with each Latin
+// name of the same entity; it counts as matched when any of them matches.
+func HanNames(e *match.Engine, threshold float64) *HanResult {
+	res := &HanResult{}
+	for _, d := range e.Datasets() {
+		for _, ent := range d.Entities {
+			var latin []string
+			for _, n := range ent.Names {
+				// A name may carry both forms, "Jin Tiesan (金铁三)": its
+				// Latin part counts as a Latin name.
+				l := n.Full
+				if h := hanRun(l); h != "" {
+					l = strings.Trim(strings.Replace(l, h, "", 1), " ()（）")
+				}
+				if l != "" && names.ScriptOf(l) == "Latn" {
+					latin = append(latin, l)
+				}
+			}
+			for _, n := range ent.Names {
+				h := hanRun(n.Full)
+				if h == "" || len(latin) == 0 {
+					continue
+				}
+				best, bestName := -1.0, ""
+				for _, l := range latin {
+					if c := e.Compare(h, l, ent.Type, threshold); c.Score > best {
+						best, bestName = c.Score, l
+					}
+				}
+				ok := best >= threshold
+				if ent.Type == entity.Person {
+					res.Persons++
+					if ok {
+						res.PersonsMatched++
+					}
+				} else {
+					res.Orgs++
+					if ok {
+						res.OrgsMatched++
+					}
+				}
+				res.Rows = append(res.Rows, fmt.Sprintf("%s %s %s ~ %q %.2f", ent.ID, ent.Type, h, bestName, best))
+			}
+		}
+	}
+	return res
+}
+
+// hanRun returns the Han characters of s (with what lies between them,
+// such as the parentheses of "華信船務(香港)有限公司"), or "".
+func hanRun(s string) string {
+	first, last := -1, -1
+	for i, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			if first < 0 {
+				first = i
+			}
+			last = i + utf8.RuneLen(r)
+		}
+	}
+	if first < 0 {
+		return ""
+	}
+	return strings.TrimSpace(s[first:last])
 }

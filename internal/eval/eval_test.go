@@ -85,8 +85,9 @@ func TestUNPositives(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	top, hit := float64(res.TopHit)/float64(res.Resolved), float64(res.Matched)/float64(res.Resolved)
-	t.Logf("UN positives: %d rows, %d resolved; right entity first %.1f%%, a match %.1f%%", res.Rows, res.Resolved, 100*top, 100*hit)
+	top, hit := float64(res.WithFacts.TopHit)/float64(res.Resolved), float64(res.WithFacts.Matched)/float64(res.Resolved)
+	hitN := float64(res.NameOnly.Matched) / float64(res.Resolved)
+	t.Logf("UN positives: %d rows, %d resolved; with facts right entity first %.1f%%, a match %.1f%%; by name only a match %.1f%%", res.Rows, res.Resolved, 100*top, 100*hit, 100*hitN)
 	if verbose {
 		for _, m := range res.Misses {
 			t.Log("miss:", m)
@@ -98,8 +99,8 @@ func TestUNPositives(t *testing.T) {
 	if res.Resolved < res.Rows*9/10 {
 		t.Errorf("only %d of %d rows resolved to a UN entry", res.Resolved, res.Rows)
 	}
-	if top < 0.99 || hit < 0.98 {
-		t.Errorf("top hit %.3f, match %.3f; want >= 0.99 and 0.98", top, hit)
+	if top < 0.99 || hit < 0.98 || hitN < 0.98 {
+		t.Errorf("with facts top hit %.3f, match %.3f; by name only match %.3f; want >= 0.99, 0.98, 0.98", top, hit, hitN)
 	}
 }
 
@@ -112,15 +113,20 @@ func TestNegatives(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rate := float64(res.WithMatch) / float64(res.Rows)
-	t.Logf("negatives: %d of %d rows matched (%.2f%%); %.0f names/s", res.WithMatch, res.Rows, 100*rate, res.NamesPerSec)
+	rate, rateN := float64(res.WithFacts)/float64(res.Rows), float64(res.NameOnly)/float64(res.Rows)
+	t.Logf("negatives: %d of %d rows matched with facts (%.2f%%), %d by name only (%.2f%%); %.0f names/s", res.WithFacts, res.Rows, 100*rate, res.NameOnly, 100*rateN, res.NamesPerSec)
 	if verbose {
-		for _, x := range res.Examples {
-			t.Log("false positive:", x)
+		for _, x := range res.WithFactsExamples {
+			t.Log("false positive with facts:", x)
+		}
+		for _, x := range res.NameOnlyExamples {
+			t.Log("false positive by name only:", x)
 		}
 	}
-	if rate > 0.005 {
-		t.Errorf("false-positive rate %.4f, want <= 0.005; e.g. %s", rate, strings.Join(res.Examples[:min(5, len(res.Examples))], "; "))
+	// The name-only floor is the figure before issue 10 (0.98%); its
+	// target is 0.2%.
+	if rate > 0.005 || rateN > 0.011 {
+		t.Errorf("false-positive rate %.4f with facts, %.4f by name only; want <= 0.005 and 0.011; e.g. %s", rate, rateN, strings.Join(res.NameOnlyExamples[:min(5, len(res.NameOnlyExamples))], "; "))
 	}
 }
 

@@ -16,17 +16,27 @@ func Root() string {
 	if d := os.Getenv("CHOKEPOINT_SHARED"); d != "" {
 		return d
 	}
+	root := ModuleRoot()
+	if root == "" {
+		return ""
+	}
+	shared := filepath.Join(filepath.Dir(root), "shared")
+	if fi, err := os.Stat(shared); err == nil && fi.IsDir() {
+		return shared
+	}
+	return ""
+}
+
+// ModuleRoot returns the nearest directory at or above the working
+// directory that holds go.mod, or "" when there is none.
+func ModuleRoot() string {
 	dir, err := os.Getwd()
 	if err != nil {
 		return ""
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			shared := filepath.Join(filepath.Dir(dir), "shared")
-			if fi, err := os.Stat(shared); err == nil && fi.IsDir() {
-				return shared
-			}
-			return ""
+			return dir
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
