@@ -174,7 +174,9 @@ func printEval(w io.Writer, r *evalReport, eng *match.Engine, showErrors bool) {
 		row(w, fmt.Sprintf("name pairs (%d): precision / recall / F1", b.Rows), fmt.Sprintf("%.3f / %.3f / %.3f", b.All.Precision(), b.All.Recall(), b.All.F1()), "-", "F1 >= 0.90, precision >= 0.90")
 		for _, s := range slices.Sorted(maps.Keys(b.ByScript)) {
 			c := b.ByScript[s]
-			row(w, fmt.Sprintf("  name pairs, %s (%d): P / R / F1", s, c.TP+c.FP+c.TN+c.FN), fmt.Sprintf("%.3f / %.3f / %.3f", c.Precision(), c.Recall(), c.F1()), "-", "-")
+			// Small groups are often all one label, where P/R/F1 say
+			// nothing: the counts do.
+			row(w, fmt.Sprintf("  name pairs, %s: TP / FP / TN / FN", s), fmt.Sprintf("%d / %d / %d / %d", c.TP, c.FP, c.TN, c.FN), "-", "-")
 		}
 	}
 	if p := r.Positives; p != nil {
