@@ -301,3 +301,47 @@ func TestHeldoutFilesAreStrictCSV(t *testing.T) {
 		}
 	}
 }
+
+// The loaders read files a person may edit by hand: whatever the bytes,
+// they give rows that keep the split, or an error, never a panic.
+func FuzzLoadMultiCulture(f *testing.F) {
+	head := "id,person_id,form,full_name,first_name,middle_name,last_name,script,locale,gender,date_of_birth,nationality\n"
+	f.Add([]byte(head + "mc-ko-00001,mc-ko-00001,native,방아준,아준,,방,Hang,ko,male,1993-07-10,KR\nmc-ko-00001-latn,mc-ko-00001,latin,Bang Ajun,Ajun,,Bang,Latn,ko,male,1993-07-10,KR\n"))
+	f.Add([]byte(head + "x,y,latin,\"a,b\",,,,Latn,de,,19x,DE\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, eval.MultiCultureFile("dev")), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := eval.LoadMultiCulture(dir, "dev")
+		if err != nil {
+			return
+		}
+		for _, r := range rows {
+			if r.ID == "" || r.Name == "" || r.Group == "" {
+				t.Fatalf("row without id, name or script: %+v", r)
+			}
+		}
+	})
+}
+
+func FuzzLoadPerturbations(f *testing.F) {
+	head := strings.Join(eval.PerturbHeader, ",") + "\n"
+	f.Add([]byte(head + "un_sc:CDi.001/delete,un_sc:CDi.001,delete,person,ERIC BADEGE,ERC BADEGE,1971,CD\n"))
+	f.Add([]byte(head + "un_sc:CDi.001/comma,un_sc:CDi.001,comma,person,ERIC BADEGE,\"BADEGE, ERIC\",,\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, eval.PerturbFile("dev")), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := eval.LoadPerturbations(dir, "dev")
+		if err != nil {
+			return
+		}
+		for _, p := range rows {
+			if eval.Part(p.EntityID) != "dev" || p.Name == "" || !strings.HasPrefix(p.ID, p.EntityID+"/") {
+				t.Fatalf("row breaks the set's rules: %+v", p)
+			}
+		}
+	})
+}
