@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chokepoint-dev/chokepoint/internal/eval"
+	"github.com/chokepoint-dev/chokepoint/internal/sharedtest"
 )
 
 func runEvalCmd(t *testing.T, args ...string) (int, string, string) {
@@ -56,5 +58,24 @@ func TestEvalErrorsShowDevRowsOnly(t *testing.T) {
 	code, out, _ = runEvalCmd(t, "--only", "mc", "--part", "test", "--json", "--heldout", dir)
 	if code != 0 || strings.Contains(out, "mc-") {
 		t.Errorf("--json: exit %d; test-part rows in the output: %v", code, strings.Contains(out, "mc-"))
+	}
+}
+
+// Outside the repository the held-out sets are not there: a plain `eval`
+// measures the rest and says what it skipped; asking for them is an error.
+func TestEvalOutsideTheRepository(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping a full eval run in -short mode")
+	}
+	shared := sharedtest.Path(t, "data/eval")
+	t.Chdir(t.TempDir())
+	root := filepath.Dir(filepath.Dir(shared))
+	code, out, stderr := runEvalCmd(t, "--shared", root, "--only", "mc")
+	if code != 2 || !strings.Contains(stderr, "held-out sets not found") {
+		t.Errorf("--only mc: exit %d, stderr %q; want 2 saying the sets are missing", code, stderr)
+	}
+	code, out, stderr = runEvalCmd(t, "--shared", root)
+	if code != 0 || !strings.Contains(stderr, "skipping mc and perturb") || !strings.Contains(out, "negatives_us.csv: rows flagged") {
+		t.Errorf("plain eval: exit %d, stderr %q, output %d bytes; want the shared sets measured and the skip said", code, stderr, len(out))
 	}
 }
