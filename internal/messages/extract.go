@@ -156,7 +156,7 @@ func portIn(s string) (string, route.Port, bool) {
 		// "RUMCX MAKHACHKALA": a LOCODE written before the name.
 		for _, w := range strings.Fields(part) {
 			if len(w) == 5 && strings.ToUpper(w) == w {
-				if p, ok := rd.Port(w); ok && p.LOCODE == w {
+				if p, ok := rd.Port(w); ok && p.Known && p.LOCODE == w {
 					return w, p, true
 				}
 			}
@@ -169,7 +169,7 @@ func portIn(s string) (string, route.Port, bool) {
 func writtenLOCODE(s string) string {
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= '2' && r <= '9') }) {
 		if len(w) == 5 && country.Code(w[:2]) == w[:2] {
-			if p, ok := route.Default().Port(w); ok && p.LOCODE == w {
+			if p, ok := route.Default().Port(w); ok && p.Known && p.LOCODE == w {
 				return w
 			}
 		}
@@ -231,6 +231,11 @@ func vesselsIn(text string, loc Location) []Vessel {
 	seen := map[string]bool{}
 	for _, m := range vesselRe.FindAllStringSubmatchIndex(text, -1) {
 		name := strings.TrimSpace(text[m[2]:m[3]])
+		for _, cut := range []string{" OR ", " AND ", " OF "} {
+			if i := strings.Index(strings.ToUpper(name), cut); i > 0 {
+				name = strings.TrimSpace(name[:i])
+			}
+		}
 		up := strings.ToUpper(name)
 		if name == "" || up == "TO BE NAMED" || up == "TBN" || strings.HasPrefix(up, "OR ") || strings.HasPrefix(up, "AND ") || seen[up] {
 			continue
@@ -250,6 +255,24 @@ func vesselsIn(text string, loc Location) []Vessel {
 		}
 	}
 	return out
+}
+
+// portFor picks what the order's port field gets: a LOCODE the route
+// data knows, else the part of the text naming a known port, else the
+// LOCODE as written (its country is still known), else the text.
+func portFor(pl Place) string {
+	if pl.LOCODE != "" {
+		if p, ok := route.Default().Port(pl.LOCODE); ok && p.Known {
+			return pl.LOCODE
+		}
+	}
+	if text, p, ok := portIn(pl.Text); ok && p.Known {
+		return text
+	}
+	if pl.LOCODE != "" {
+		return pl.LOCODE
+	}
+	return pl.Text
 }
 
 // incotermIn returns the first Incoterm written in capitals in text.

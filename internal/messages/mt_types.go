@@ -543,7 +543,8 @@ func (m *mtMessage) freeText(d *Document, f *mtField, loc Location) {
 	name := mtSpecs[f.tag].name
 	text := string(m.data[f.loc.Start:f.loc.End])
 	d.FreeText = append(d.FreeText, FreeText{Name: name, Text: text, Loc: loc})
-	d.Vessels = append(d.Vessels, vesselsIn(f.text(), loc)...)
+	// Names wrap across the lines of a field.
+	d.Vessels = append(d.Vessels, vesselsIn(strings.Join(f.lines, " "), loc)...)
 	if d.Kind == KindPayment {
 		// A trade payment often names its goods in the remittance text;
 		// where it gives an HS code, the goods rules can check it.

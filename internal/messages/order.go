@@ -83,10 +83,7 @@ func (d *Document) Order() (o *orders.Order, fields map[string]Location) {
 	for _, pl := range d.Places {
 		switch pl.Role {
 		case PlacePortOfLoading, PlacePortOfDischarge, PlaceTransshipment:
-			text, _, _ := portIn(pl.Text)
-			if pl.LOCODE != "" {
-				text = pl.LOCODE
-			}
+			text := portFor(pl)
 			switch pl.Role {
 			case PlacePortOfLoading:
 				if r.PortOfLoading == "" {

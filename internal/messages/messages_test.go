@@ -1,0 +1,348 @@
+package messages
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chokepoint-dev/chokepoint/internal/lists"
+	"github.com/chokepoint-dev/chokepoint/internal/match"
+	"github.com/chokepoint-dev/chokepoint/internal/orders"
+)
+
+const examplesDir = "../../examples/documents"
+
+var (
+	engOnce sync.Once
+	eng     *match.Engine
+	engSkip string
+)
+
+// realChecker is an order checker over the bundled lists.
+func realChecker(tb testing.TB) *orders.Checker {
+	tb.Helper()
+	engOnce.Do(func() {
+		cat, err := lists.Open("", lists.Options{})
+		if err != nil {
+			engSkip = "bundled lists do not load: " + err.Error()
+			return
+		}
+		eng = match.New(cat.Datasets())
+	})
+	if eng == nil {
+		tb.Skip(engSkip)
+	}
+	return orders.NewChecker(eng, nil)
+}
+
+// exampleWant is what a compliance officer expects from each example: the
+// decision, rules that must fire, and list entries that must be named.
+var exampleWant = map[string]struct {
+	typ      string
+	decision orders.Decision
+	rules    []string
+	entities []string
+}{
+	"mt103-listed-beneficiary.fin": {"MT103", orders.DecisionBlock,
+		[]string{orders.RulePartySanctions, orders.RuleComponentKeyword, orders.RuleNoEndUse, orders.RuleTransshipment}, []string{"us_ofac_sdn:44018"}},
+	"mt700-stm32-makhachkala.fin": {"MT700", orders.DecisionBlock,
+		[]string{orders.RuleCaspian, orders.RuleEmbargoed, orders.RuleSupp7, orders.RuleComponentKeyword}, nil},
+	"pacs008-listed-agent.xml": {"pacs.008.001.08", orders.DecisionBlock,
+		[]string{orders.RulePartySanctions, orders.RuleEmbargoed}, []string{"us_ofac_sdn:34656"}},
+	"bl-listed-vessel.json": {"bill_of_lading", orders.DecisionBlock,
+		[]string{orders.RuleVessel, orders.RuleCaspian, orders.RuleEmbargoed, orders.RuleSupp7}, []string{"us_ofac_sdn:37089"}},
+	"invoice-clean.json": {"invoice", orders.Clear, nil, nil},
+}
+
+func TestExamples(t *testing.T) {
+	c := realChecker(t)
+	entries, err := os.ReadDir(examplesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, e := range entries {
+		if e.Name() == "README.md" {
+			continue
+		}
+		want, ok := exampleWant[e.Name()]
+		if !ok {
+			t.Errorf("example %s has no expected decision in the test", e.Name())
+			continue
+		}
+		seen++
+		t.Run(e.Name(), func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(examplesDir, e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			docs, errs := Parse(data, e.Name(), "")
+			if len(errs) > 0 {
+				t.Fatalf("parse: %v", errs)
+			}
+			if len(docs) != 1 || docs[0].Type != want.typ {
+				t.Fatalf("got %d documents, first %+v; want one %s", len(docs), docs, want.typ)
+			}
+			res, err := Screen(context.Background(), c, docs[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Report.Decision != want.decision {
+				var b strings.Builder
+				res.Report.WriteText(&b)
+				t.Fatalf("decision %s, want %s\n%s", res.Report.Decision, want.decision, b.String())
+			}
+			rules, ents := map[string]bool{}, map[string]bool{}
+			for _, f := range res.Findings {
+				rules[f.Rule] = true
+				ents[f.Evidence.EntityID] = true
+				if f.Location == nil && !strings.HasPrefix(f.Evidence.Field, "parties") && f.Evidence.Field != "order" {
+					t.Errorf("finding %s on %s has no document location", f.Rule, f.Evidence.Field)
+				}
+			}
+			for _, r := range want.rules {
+				if !rules[r] {
+					t.Errorf("rule %s did not fire; fired %v", r, rules)
+				}
+			}
+			for _, id := range want.entities {
+				if !ents[id] {
+					t.Errorf("entry %s not among the findings", id)
+				}
+			}
+			if want.decision == orders.Clear {
+				for _, f := range res.Findings {
+					if f.Severity != orders.Info {
+						t.Errorf("clean example has a %s finding: %s", f.Severity, f.Reason)
+					}
+				}
+			}
+		})
+	}
+	if seen != len(exampleWant) {
+		t.Errorf("found %d of the %d examples", seen, len(exampleWant))
+	}
+}
+
+// mt103 is a well-formed MT103; the table tests below break it one way at
+// a time.
+const mt103 = "{1:F01ANKBTRISAXXX0000000000}{2:I103ZYXWHKHHXXXXN}{3:{121:5f3c2a9e-7b1d-4e8a-9c41-2d6e8f0a1b37}}{4:\r\n" +
+	":20:REF-1\r\n" +
+	":23B:CRED\r\n" +
+	":32A:261204USD1000,50\r\n" +
+	":50F:/TR330006100519786457841326\r\n" +
+	"1/ANATOLIA ELEKTRONIK AS\r\n" +
+	"2/ATATURK CAD NO 112\r\n" +
+	"3/TR/IZMIR\r\n" +
+	":56A:PRMSRUMM\r\n" +
+	":59F:/801552917838\r\n" +
+	"1/BEIJING TRADE CO\r\n" +
+	"3/CN/BEIJING\r\n" +
+	":70:M/V LADY MARIIA IMO 9220641\r\n" +
+	":71A:SHA\r\n" +
+	"-}{5:{CHK:123456789ABC}}"
+
+func TestMTParse(t *testing.T) {
+	docs, errs := ParseMT([]byte(mt103), "m.fin")
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	d := docs[0]
+	if d.Reference != "REF-1" || d.Amount.Value != "1000.50" || d.Amount.Currency != "USD" || d.Date != "2026-12-04" {
+		t.Errorf("reference/amount/date: %+v %+v", d, d.Amount)
+	}
+	byRole := map[string]Party{}
+	for _, p := range d.Parties {
+		byRole[p.Role] = p
+	}
+	if p := byRole[RoleOrderingCustomer]; p.Name != "ANATOLIA ELEKTRONIK AS" || p.Country != "TR" || p.CountryFrom != "structured" || p.Town != "IZMIR" {
+		t.Errorf("50F: %+v", p)
+	}
+	if p := byRole[RoleBeneficiary]; p.Name != "BEIJING TRADE CO" || p.Country != "CN" || p.Loc.Field != ":59F:" || p.Loc.Line != 10 {
+		t.Errorf("59F: %+v", p)
+	}
+	if p := byRole[RoleIntermediary]; p.BIC != "PRMSRUMM" || p.Country != "RU" || !p.Bank {
+		t.Errorf("56A: %+v", p)
+	}
+	if len(d.Vessels) != 1 || d.Vessels[0].Name != "LADY MARIIA" || d.Vessels[0].IMO != "9220641" {
+		t.Errorf("vessels: %+v", d.Vessels)
+	}
+	ft := d.FreeText[0]
+	if ft.Text != mt103[ft.Loc.Start:ft.Loc.End] || ft.Text != "M/V LADY MARIIA IMO 9220641" {
+		t.Errorf("free text %q does not sit at its offsets %d-%d", ft.Text, ft.Loc.Start, ft.Loc.End)
+	}
+}
+
+// TestMTErrors: every malformed message gets an error naming the field
+// and its line, and no document.
+func TestMTErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, from, to, field, msg string
+		line                       int
+	}{
+		{"MissingMandatory", ":71A:SHA\r\n", "", ":71A:", "mandatory field", 1},
+		{"BadDate", ":32A:261204", ":32A:261340", ":32A:", "want a date YYMMDD", 4},
+		{"BadAmount", "USD1000,50", "USD1000.50", ":32A:", "decimal comma", 4},
+		{"BadBIC", ":56A:PRMSRUMM", ":56A:PRMS-RUMM", ":56A:", "option A", 9},
+		{"BadCountry59F", "3/CN/BEIJING", "3/QQ/BEIJING", ":59F:", "3/ wants a two-letter country code", 10},
+		{"LongLine", ":70:M/V LADY MARIIA IMO 9220641", ":70:M/V LADY MARIIA IMO 9220641 AND A VERY LONG TAIL OF TEXT", ":70:", "at most 35", 13},
+		{"NoBlock4End", "-}{5:", "{5:", "block 4", "not closed", 15},
+		{"MissingBlock2", "{2:I103ZYXWHKHHXXXXN}", "", "block", "", 1},
+		{"BadCharges", ":71A:SHA", ":71A:XYZ", ":71A:", "OUR, SHA or BEN", 14},
+		{"Unsupported", "{2:I103", "{2:I940", "block 2", "not supported", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := strings.Replace(mt103, tc.from, tc.to, 1)
+			if bad == mt103 {
+				t.Fatal("test case does not change the message")
+			}
+			docs, errs := ParseMT([]byte(bad), "m.fin")
+			if len(docs) != 0 {
+				t.Fatalf("malformed message gave a document: %+v", docs[0])
+			}
+			if len(errs) == 0 {
+				t.Fatal("no error")
+			}
+			e := errs[0]
+			if !strings.HasPrefix(e.Field, tc.field) || !strings.Contains(e.Msg, tc.msg) || e.Line != tc.line {
+				t.Errorf("got %v (field %q line %d), want field %s line %d and %q", e, e.Field, e.Line, tc.field, tc.line, tc.msg)
+			}
+			if !errors.Is(e, ErrFormat) {
+				t.Error("error does not wrap ErrFormat")
+			}
+		})
+	}
+}
+
+// TestMTBatch: a file of several messages gives one document per good
+// message and the errors of the bad one, which resyncs at the next {1:.
+func TestMTBatch(t *testing.T) {
+	bad := strings.Replace(mt103, ":32A:261204", ":32A:269904", 1)
+	data := mt103 + "\r\n$" + bad + "\r\n" + mt103
+	docs, errs := ParseMT([]byte(data), "b.fin")
+	if len(docs) != 2 || len(errs) != 1 {
+		t.Fatalf("got %d documents and %v, want 2 and one error", len(docs), errs)
+	}
+	if errs[0].Line != 19 || errs[0].MsgLine != 4 {
+		t.Errorf("error at file line %d, message line %d; want 19 and 4: %v", errs[0].Line, errs[0].MsgLine, errs[0])
+	}
+}
+
+const mt202cov = "{1:F01ANKBTRISAXXX0000000000}{2:I202ZYXWDEFFXXXXN}{3:{119:COV}}{4:\n" +
+	":20:COV-77\n:21:CP26-PAY-0311\n:32A:261204USD48750,\n:57A:ZYXWHKHHXXX\n:58A:ZYXWHKHHXXX\n" +
+	":50K:/TR330006100519786457841326\nANATOLIA ELEKTRONIK AS\nIZMIR, TURKEY\n" +
+	":59:/801552917838\nSHENZHEN JIASIBO TECHNOLOGY CO LTD\nSHENZHEN, CN\n:70:/INV/JSB-2026-0311\n-}"
+
+func TestMT202COV(t *testing.T) {
+	docs, errs := ParseMT([]byte(mt202cov), "c.fin")
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	d := docs[0]
+	if d.Type != "MT202COV" {
+		t.Fatalf("type %s", d.Type)
+	}
+	var ben *Party
+	for i := range d.Parties {
+		if d.Parties[i].Role == RoleBeneficiary {
+			ben = &d.Parties[i]
+		}
+	}
+	if ben == nil || ben.Country != "CN" || ben.Loc.Field != "sequence B :59:" {
+		t.Fatalf("underlying beneficiary: %+v", ben)
+	}
+	// Without sequence B's 59, the cover is malformed.
+	bad := strings.Replace(mt202cov, ":59:/801552917838\nSHENZHEN JIASIBO TECHNOLOGY CO LTD\nSHENZHEN, CN\n", "", 1)
+	if _, errs := ParseMT([]byte(bad), "c.fin"); len(errs) == 0 || !strings.Contains(errs[0].Error(), "sequence B") {
+		t.Errorf("missing 59 in sequence B: %v", errs)
+	}
+}
+
+func TestISOErrors(t *testing.T) {
+	good, err := os.ReadFile(filepath.Join(examplesDir, "pacs008-listed-agent.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, from, to, field, msg string
+		line                       int
+	}{
+		{"BadNamespace", "pacs.008.001.08", "camt.053.001.08", "Document", "not a supported", 2},
+		{"BadBIC", "<BICFI>PRMSRUMMXXX</BICFI>", "<BICFI>PRMS RUMM</BICFI>", "Document/FIToFICstmrCdtTrf/CdtTrfTxInf/IntrmyAgt1/FinInstnId/BICFI", "not a BIC", 33},
+		{"NoCreditor", "Cdtr>", "Cdtx>", "Document/FIToFICstmrCdtTrf/CdtTrfTxInf/Cdtr", "mandatory", 22},
+		{"BadXML", "</Dbtr>", "</Dbtrx>", "Document/FIToFICstmrCdtTrf/CdtTrfTxInf/Dbtr", "closed by", 45},
+		{"BadCountry", "<Ctry>AM</Ctry>", "<Ctry>Armenia</Ctry>", "Document/FIToFICstmrCdtTrf/CdtTrfTxInf/Dbtr/PstlAdr/Ctry", "two-letter", 43},
+		{"Doctype", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]>", "", "DOCTYPE", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := strings.ReplaceAll(string(good), tc.from, tc.to)
+			docs, errs := ParseISO20022([]byte(bad), "p.xml")
+			if len(docs) != 0 || len(errs) == 0 {
+				t.Fatalf("got %d documents, errors %v", len(docs), errs)
+			}
+			e := errs[0]
+			if !strings.HasPrefix(e.Field, tc.field) || !strings.Contains(e.Msg, tc.msg) || e.Line != tc.line {
+				t.Errorf("got %v (field %q line %d), want field %s line %d and %q", e, e.Field, e.Line, tc.field, tc.line, tc.msg)
+			}
+		})
+	}
+}
+
+func TestTradeErrors(t *testing.T) {
+	good, err := os.ReadFile(filepath.Join(examplesDir, "bl-listed-vessel.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, from, to, field, msg string
+		line, col                  int
+	}{
+		{"UnknownField", `"voyage": "026N"`, `"voyag": "026N"`, "vessel.voyag", "unknown field", 24, 55},
+		{"BadIMO", `"imo": "9220641"`, `"imo": "9220642"`, "vessel.imo", "check digit", 24, 44},
+		{"BadHS", `"hs_code": "8482.10"`, `"hs_code": "84AB.10"`, "containers[0].lines[0].hs_code", "malformed commodity code", 34, 76},
+		{"MissingShipper", `"shipper"`, `"shipperx"`, "shipper", "required", 1, 1},
+		{"WrongType", `"quantity": 12000`, `"quantity": "12000"`, "containers[0].lines[0].quantity", "want a number", 34, 99},
+		{"Syntax", `"prepaid",`, `"prepaid"`, "", "syntax", 40, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := strings.Replace(string(good), tc.from, tc.to, 1)
+			docs, errs := ParseTrade([]byte(bad), "b.json", "")
+			if len(docs) != 0 || len(errs) == 0 {
+				t.Fatalf("got %d documents, errors %v", len(docs), errs)
+			}
+			var hit *Error
+			for _, e := range errs {
+				if e.Field == tc.field && strings.Contains(e.Msg, tc.msg) {
+					hit = e
+				}
+			}
+			if hit == nil || hit.Line != tc.line || hit.Column != tc.col {
+				t.Errorf("got %v (line %d col %d), want field %q at %d:%d with %q", errs, func() int {
+					if hit != nil {
+						return hit.Line
+					}
+					return 0
+				}(), func() int {
+					if hit != nil {
+						return hit.Column
+					}
+					return 0
+				}(), tc.field, tc.line, tc.col, tc.msg)
+			}
+		})
+	}
+}
+
+func TestDetect(t *testing.T) {
+	for in, want := range map[string]string{
+		"\r\n{1:F01": FormatMT, "<?xml": FormatISO20022, `{"document": "bill_of_lading"}`: FormatBL, `{"document": "invoice"}`: FormatInvoice, "hello": "",
+	} {
+		if got := Detect([]byte(in)); got != want {
+			t.Errorf("Detect(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
