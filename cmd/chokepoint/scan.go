@@ -66,10 +66,8 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	// customers repeat across a folder of messages.
 	checker.SetCache(10000)
 
+	// The bar draws only on a terminal, and only for a batch.
 	bar := progress.New(e.stderr, 0, "files", false)
-	if len(files) < 2 {
-		bar = progress.New(nil, 0, "", false)
-	}
 	enc := json.NewEncoder(e.stdout)
 	counts := map[string]int{}
 	failed, first := false, true
@@ -84,7 +82,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		docs, perrs := messages.Parse(data, name, *format)
 		if len(perrs) > 0 {
 			failed = true
-			counts["malformed"] += max(1, len(perrs)/1)
+			counts["malformed"]++
 			w := bar.Clear()
 			if *asJSON {
 				if err := enc.Encode(scanError(name, perrs)); err != nil {
@@ -128,7 +126,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 				return err
 			}
 		}
-		bar.Update(int64(i+1), 0)
+		if len(files) > 1 {
+			bar.Update(int64(i+1), 0)
+		}
 	}
 	bar.Clear()
 	if len(files) > 1 || counts["malformed"] > 0 {
