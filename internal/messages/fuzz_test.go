@@ -9,8 +9,10 @@ import (
 
 func seed(f *testing.F, names ...string) {
 	for _, n := range names {
-		if data, err := os.ReadFile(filepath.Join(examplesDir, n)); err == nil {
-			f.Add(data)
+		for _, dir := range []string{examplesDir, "testdata"} {
+			if data, err := os.ReadFile(filepath.Join(dir, n)); err == nil {
+				f.Add(data)
+			}
 		}
 	}
 }
@@ -32,7 +34,7 @@ func checkDocs(t *testing.T, docs []*Document, errs Errors) {
 }
 
 func FuzzParseMT(f *testing.F) {
-	seed(f, "mt103-listed-beneficiary.fin", "mt700-stm32-makhachkala.fin")
+	seed(f, "mt103-listed-beneficiary.fin", "mt700-stm32-makhachkala.fin", "mt710.fin")
 	f.Add([]byte(mt103))
 	f.Add([]byte(mt202cov))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -49,7 +51,7 @@ func FuzzParseMT(f *testing.F) {
 }
 
 func FuzzParseISO20022(f *testing.F) {
-	seed(f, "pacs008-listed-agent.xml")
+	seed(f, "pacs008-listed-agent.xml", "pacs009-cov.xml", "pain001.xml")
 	f.Add([]byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"><CstmrCdtTrfInitn><GrpHdr><MsgId>1</MsgId></GrpHdr></CstmrCdtTrfInitn></Document>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		docs, errs := ParseISO20022(data, "f.xml")

@@ -346,3 +346,183 @@ func TestDetect(t *testing.T) {
 		}
 	}
 }
+
+func readTestdata(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func parties(d *Document) map[string][]Party {
+	m := map[string][]Party{}
+	for _, p := range d.Parties {
+		m[p.Role] = append(m[p.Role], p)
+	}
+	return m
+}
+
+// TestPacs009Cov: the cover's underlying customer transfer gives the real
+// payer and payee; the envelope's AppHdr is passed over.
+func TestPacs009Cov(t *testing.T) {
+	docs, errs := ParseISO20022(readTestdata(t, "pacs009-cov.xml"), "cov.xml")
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	d := docs[0]
+	if d.Type != "pacs.009.001.08" || d.Reference != "CP26-PAY-0311" || d.Amount.Value != "48750.00" {
+		t.Fatalf("document %s %s %+v", d.Type, d.Reference, d.Amount)
+	}
+	ps := parties(d)
+	if b := ps[RoleBeneficiary]; len(b) != 1 || b[0].Name != "Shenzhen Jiasibo Technology Co., Ltd." || b[0].Country != "CN" || b[0].Town != "Shenzhen" {
+		t.Errorf("underlying creditor: %+v", b)
+	}
+	if b := ps["creditor_institution"]; len(b) != 1 || b[0].BIC != "ZYXWHKHHXXX" || b[0].Country != "HK" {
+		t.Errorf("creditor institution: %+v", b)
+	}
+	if len(d.Goods) != 1 || d.Goods[0].HSCode != "8542.31" {
+		t.Errorf("goods from the remittance: %+v", d.Goods)
+	}
+	ft := d.FreeText[0]
+	data := readTestdata(t, "pacs009-cov.xml")
+	if string(data[ft.Loc.Start:ft.Loc.End]) != ft.Text {
+		t.Errorf("remittance %q is not at offsets %d-%d: %q", ft.Text, ft.Loc.Start, ft.Loc.End, data[ft.Loc.Start:ft.Loc.End])
+	}
+	o, _ := d.Order()
+	if o.Kind != orders.KindPayment {
+		t.Errorf("order kind %q", o.Kind)
+	}
+}
+
+// TestPain001: one document per transaction, each with the payment
+// information's debtor and agent.
+func TestPain001(t *testing.T) {
+	docs, errs := ParseISO20022(readTestdata(t, "pain001.xml"), "p.xml")
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if len(docs) != 2 {
+		t.Fatalf("%d documents, want 2", len(docs))
+	}
+	for i, want := range []struct{ ref, cdtr, country, agentCountry string }{
+		{"RW-SUP-0093", "Fonderia Lombarda S.p.A.", "IT", "IT"},
+		{"RW-SUP-0094", "Kaspiy Tekhno Servis LLC", "RU", "RU"},
+	} {
+		d := docs[i]
+		ps := parties(d)
+		if d.Reference != want.ref || d.Date != "2026-12-02" {
+			t.Errorf("doc %d: %s %s", i, d.Reference, d.Date)
+		}
+		if c := ps[RoleBeneficiary]; len(c) != 1 || c[0].Name != want.cdtr || c[0].Country != want.country {
+			t.Errorf("doc %d creditor %+v", i, c)
+		}
+		if a := ps[RoleCreditorAgent]; len(a) != 1 || a[0].Country != want.agentCountry {
+			t.Errorf("doc %d creditor agent %+v", i, a)
+		}
+		if db := ps[RoleOrderingCustomer]; len(db) != 1 || db[0].Country != "DE" || len(db[0].Identifiers) != 1 || db[0].Identifiers[0].Type != "LEI" {
+			t.Errorf("doc %d debtor %+v", i, db)
+		}
+		if len(ps[RoleInitiatingParty]) != 1 || len(ps[RoleDebtorAgent]) != 1 {
+			t.Errorf("doc %d initiating party or debtor agent missing: %+v", i, d.Parties)
+		}
+	}
+	if docs[0].FreeText[0].Name != "remittance information (structured) Nb" {
+		t.Errorf("structured remittance: %+v", docs[0].FreeText)
+	}
+}
+
+// TestMT710: the advice of a third bank's credit names the issuing bank
+// in 52a; the places give the route; and the screening blocks the Caspian
+// discharge at Astrakhan.
+func TestMT710(t *testing.T) {
+	data := readTestdata(t, "mt710.fin")
+	docs, errs := ParseMT(data, "mt710.fin")
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	d := docs[0]
+	ps := parties(d)
+	if ib := ps[RoleIssuingBank]; len(ib) != 1 || ib[0].BIC != "ZYXWTRISXXX" || ib[0].Loc.Field != ":52A:" {
+		t.Errorf("issuing bank: %+v", ib)
+	}
+	if aw := ps[RoleAvailableWith]; len(aw) != 1 || aw[0].BIC != "ZYXWKZKAXXX" {
+		t.Errorf("available with: %+v", aw)
+	}
+	if ap := ps[RoleApplicant]; len(ap) != 1 || ap[0].Country != "RU" {
+		t.Errorf("applicant: %+v", ap)
+	}
+	o, fields := d.Order()
+	if o.Route.PortOfLoading != "AKTAU" || o.Route.PortOfDischarge != "ASTRAKHAN" || o.Route.DestinationCountry != "RU" {
+		t.Errorf("route %+v", o.Route)
+	}
+	if fields["route.destination_country"].Field != ":44B:" || fields["lines[0]"].Field != ":45A:" {
+		t.Errorf("field map %+v", fields)
+	}
+	for _, tc := range []struct{ drop, field string }{{":52A:ZYXWTRISXXX\n", ":52A:, :52D:, :50B:"}, {":49:WITHOUT\n", ":49:"}, {":21:ILC-26-00417\n", ":21:"}} {
+		bad := strings.Replace(string(data), tc.drop, "", 1)
+		_, errs := ParseMT([]byte(bad), "mt710.fin")
+		if len(errs) != 1 || errs[0].Field != tc.field || !strings.Contains(errs[0].Msg, "mandatory") {
+			t.Errorf("without %q: %v", tc.drop, errs)
+		}
+	}
+}
+
+func TestInvoiceErrors(t *testing.T) {
+	good, err := os.ReadFile(filepath.Join(examplesDir, "invoice-clean.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, from, to, field, msg string }{
+		{"Incoterm", `"DAP Modena"`, `"DAQ Modena"`, "incoterms", "unknown Incoterm"},
+		{"Country", `"country": "IT"`, `"country": "Italia Nord"`, "buyer.country", "unknown country"},
+		{"Negative", `"quantity": 24`, `"quantity": -24`, "lines[0].quantity", "non-negative"},
+		{"NoLines", `"lines": [`, `"lines": [], "x": [`, "x", "unknown field"},
+		{"Kind", `"document": "invoice"`, `"document": "packing_list"`, "document", "unknown document"},
+		{"Trailing", "\n}\n", "\n}\n{}", "", "data after"},
+		{"Date", `"date": "2026-11-30"`, `"date": "30.11.2026"`, "date", "YYYY-MM-DD"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := strings.Replace(string(good), tc.from, tc.to, 1)
+			if bad == string(good) {
+				t.Fatal("case does not change the invoice")
+			}
+			docs, errs := ParseTrade([]byte(bad), "i.json", FormatInvoice)
+			if len(docs) != 0 || len(errs) == 0 {
+				t.Fatalf("got %d documents, %v", len(docs), errs)
+			}
+			for _, e := range errs {
+				if e.Field == tc.field && strings.Contains(e.Msg, tc.msg) && e.Line > 0 {
+					return
+				}
+			}
+			t.Errorf("no error on %q with %q: %v", tc.field, tc.msg, errs)
+		})
+	}
+}
+
+// TestScreenPain001: of two supplier payments, the one to an Italian
+// foundry through an Italian bank is clear, the one to a Makhachkala firm
+// through a Russian bank is blocked.
+func TestScreenPain001(t *testing.T) {
+	c := realChecker(t)
+	docs, errs := ParseISO20022(readTestdata(t, "pain001.xml"), "p.xml")
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	for i, want := range []orders.Decision{orders.Clear, orders.DecisionBlock} {
+		res, err := Screen(context.Background(), c, docs[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Report.Decision != want {
+			var b strings.Builder
+			res.Report.WriteText(&b)
+			t.Errorf("%s: %s, want %s\n%s", docs[i].Reference, res.Report.Decision, want, b.String())
+		}
+		if want == orders.Clear && len(res.Findings) != 0 {
+			t.Errorf("clean payment has findings: %+v", res.Findings)
+		}
+	}
+}

@@ -46,7 +46,16 @@ func (d *Document) Order() (o *orders.Order, fields map[string]Location) {
 	if len(o.ID) > 100 {
 		o.ID = o.ID[:100]
 	}
-	type key struct{ role, name, country, bic string }
+	// A party named twice (a pain.001 initiating party that is also the
+	// debtor, with its address given once) takes the country the document
+	// gives it elsewhere rather than being reported as having none.
+	countryOf := map[string]string{}
+	for _, p := range d.Parties {
+		if p.Country != "" {
+			countryOf[strings.ToUpper(p.Name)] = p.Country
+		}
+	}
+	type key struct{ role, name, bic string }
 	seen := map[key]bool{}
 	for _, p := range d.Parties {
 		role := orderRoles[p.Role]
@@ -55,12 +64,16 @@ func (d *Document) Order() (o *orders.Order, fields map[string]Location) {
 		}
 		// The same bank often appears in several fields (sender and
 		// ordering institution); one party per role, name and BIC.
-		k := key{role, strings.ToUpper(p.Name), p.Country, p.BIC}
+		k := key{role, strings.ToUpper(p.Name), p.BIC}
 		if seen[k] {
 			continue
 		}
 		seen[k] = true
-		op := orders.Party{Role: role, Name: p.Name, Country: p.Country, City: p.Town, Address: strings.Join(p.Address, ", ")}
+		c := p.Country
+		if c == "" {
+			c = countryOf[strings.ToUpper(p.Name)]
+		}
+		op := orders.Party{Role: role, Name: p.Name, Country: c, City: p.Town, Address: strings.Join(p.Address, ", ")}
 		if p.Bank {
 			op.Type = "organization"
 		}
