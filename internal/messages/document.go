@@ -129,6 +129,9 @@ type Party struct {
 	Role    string   `json:"role"`
 	Bank    bool     `json:"bank,omitempty"`
 	Name    string   `json:"name"`
+	// AltNames are other readings of a name wrapped across lines; each is
+	// screened too.
+	AltNames []string `json:"alt_names,omitempty"`
 	BIC     string   `json:"bic,omitempty"`
 	Account string   `json:"account,omitempty"`
 	Address []string `json:"address,omitempty"`

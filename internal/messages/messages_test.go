@@ -526,3 +526,54 @@ func TestScreenPain001(t *testing.T) {
 		}
 	}
 }
+
+func TestMTNames(t *testing.T) {
+	for _, tc := range []struct{ field, name, country string }{
+		{":59:/801552917838\r\nSHENZHEN JIASIBO TECHNOLOGY CO\r\nLTD\r\nNO 57 BUSHA ROAD\r\nSHENZHEN, CN\r\n", "SHENZHEN JIASIBO TECHNOLOGY CO LTD", "CN"},
+		{":59:/801552917838\r\nLIGHT AIRPLANES DESIGN AND MANUFACT\r\nURING INDUSTRIES\r\nKM 5 KARAJ SPECIAL ROAD\r\nTEHRAN, IRAN\r\n", "LIGHT AIRPLANES DESIGN AND MANUFACTURING INDUSTRIES", "IR"},
+		{":59:/801552917838\r\nBEIJING TRADE CO\r\nNO 1 CHANGAN AVE\r\nBEIJING, CHINA\r\n", "BEIJING TRADE CO", "CN"},
+	} {
+		msg := strings.Replace(mt103, ":59F:/801552917838\r\n1/BEIJING TRADE CO\r\n3/CN/BEIJING\r\n", tc.field, 1)
+		docs, errs := ParseMT([]byte(msg), "n.fin")
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		p := parties(docs[0])[RoleBeneficiary][0]
+		if p.Name != tc.name || p.Country != tc.country {
+			t.Errorf("name %q country %s, want %q %s", p.Name, p.Country, tc.name, tc.country)
+		}
+	}
+}
+
+// TestMTWrappedListedName: a listed name cut at the 35-character width
+// inside a word is still found.
+func TestMTWrappedListedName(t *testing.T) {
+	c := realChecker(t)
+	msg := strings.Replace(mt103, ":59F:/801552917838\r\n1/BEIJING TRADE CO\r\n3/CN/BEIJING\r\n",
+		":59:/801552917838\r\nLIGHT AIRPLANES DESIGN AND MANUFACT\r\nURING INDUSTRIES\r\nKM 5 KARAJ SPECIAL ROAD\r\nTEHRAN, IRAN\r\n", 1)
+	docs, errs := ParseMT([]byte(msg), "w.fin")
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	res, err := Screen(context.Background(), c, docs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Findings {
+		if f.Rule == orders.RulePartySanctions && f.Evidence.EntityID == "us_ofac_sdn:16418" && f.Location.Field == ":59:" {
+			return
+		}
+	}
+	t.Errorf("QAI under its alias, wrapped in :59:, not found: %+v", res.Findings)
+}
+
+func TestMTRepeatsAndCharset(t *testing.T) {
+	twice := strings.Replace(mt103, ":70:", ":59:/1\r\nSECOND BENEFICIARY\r\n:70:", 1)
+	if _, errs := ParseMT([]byte(twice), "r.fin"); len(errs) != 1 || errs[0].Field != ":59:" || errs[0].Line != 13 || !strings.Contains(errs[0].Msg, "repeats :59F: of line 10") {
+		t.Errorf("second beneficiary: %v", errs)
+	}
+	utf := strings.Replace(mt103, "1/BEIJING TRADE CO", "1/ПЕКИН ТРЕЙД", 1)
+	if _, errs := ParseMT([]byte(utf), "u.fin"); len(errs) != 1 || errs[0].Field != ":59F:" || !strings.Contains(errs[0].Msg, "SWIFT character set") {
+		t.Errorf("Cyrillic in block 4: %v", errs)
+	}
+}

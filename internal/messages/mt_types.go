@@ -65,6 +65,12 @@ func (m *mtMessage) document() *Document {
 		return nil
 	}
 	for _, f := range m.fields {
+		for i, l := range f.lines {
+			if j := strings.IndexFunc(l, func(r rune) bool { return r < ' ' || r > '~' }); j >= 0 {
+				m.errField(f, "line %d has %q at column %d, outside the SWIFT character set", i+1, l[j:j+1], j+1)
+				break
+			}
+		}
 		spec, ok := mtSpecs[f.tag]
 		if !ok {
 			continue
@@ -87,6 +93,18 @@ func (m *mtMessage) document() *Document {
 	}
 	if m.receiver != "" {
 		d.Parties = append(d.Parties, m.headerBank(m.receiver, RoleReceiver, typ))
+	}
+	if m.mt == "202" && cov {
+		// Sequence B repeats the tags of sequence A; check each apart.
+		for i, f := range m.fields {
+			if f.tag == "50A" || f.tag == "50F" || f.tag == "50K" {
+				m.repeats(m.fields[:i])
+				m.repeats(m.fields[i:])
+				break
+			}
+		}
+	} else {
+		m.repeats(m.fields)
 	}
 	switch m.mt {
 	case "103":
@@ -123,6 +141,37 @@ func (m *mtMessage) document() *Document {
 		return nil
 	}
 	return d
+}
+
+// mtFamilies groups the options of one field ("50a" is 50A, 50F or 50K).
+var mtFamilies = map[string]string{
+	"50": "50a", "50A": "50a", "50F": "50a", "50K": "50a", "51A": "51a", "51D": "51a", "52A": "52a", "52D": "52a",
+	"53A": "53a", "53B": "53a", "53D": "53a", "54A": "54a", "54B": "54a", "54D": "54a", "55A": "55a", "55D": "55a",
+	"56A": "56a", "56C": "56a", "56D": "56a", "57A": "57a", "57B": "57a", "57C": "57a", "57D": "57a",
+	"58A": "58a", "58D": "58a", "59": "59a", "59A": "59a", "59F": "59a", "41A": "41a", "41D": "41a", "42A": "42a", "42D": "42a",
+}
+
+// mtRepeatable are the fields a message may hold more than once.
+var mtRepeatable = map[string]bool{"13C": true, "23E": true, "71F": true}
+
+// repeats records an error for a field given twice: the network rejects
+// such a message, and a second beneficiary must not pass unnoticed.
+func (m *mtMessage) repeats(fs []*mtField) {
+	first := map[string]*mtField{}
+	for _, f := range fs {
+		fam := f.tag
+		if g, ok := mtFamilies[f.tag]; ok {
+			fam = g
+		}
+		if mtRepeatable[f.tag] {
+			continue
+		}
+		if p, ok := first[fam]; ok {
+			m.errField(f, "field repeats :%s: of line %d; it may be given only once", p.tag, p.loc.Line)
+			continue
+		}
+		first[fam] = f
+	}
 }
 
 // require records an error for each mandatory field (alternatives joined
@@ -393,10 +442,7 @@ func (m *mtMessage) customer(d *Document, f *mtField, role string, loc Location)
 			m.errField(f, "no name: want an optional /account line, then the name and address lines")
 			return
 		}
-		p.Name = strings.TrimSpace(lines[0])
-		for _, l := range lines[1:] {
-			p.Address = append(p.Address, strings.TrimSpace(l))
-		}
+		p.Name, p.AltNames, p.Address = nameLines(lines)
 		if c := addressCountry(p.Address); c != "" {
 			p.Country, p.CountryFrom = c, "address"
 		}
@@ -475,10 +521,7 @@ func (m *mtMessage) bank(d *Document, f *mtField, role string, loc Location) {
 			m.errField(f, "option D wants the bank's name and address")
 			return
 		}
-		p.Name = strings.TrimSpace(lines[0])
-		for _, l := range lines[1:] {
-			p.Address = append(p.Address, strings.TrimSpace(l))
-		}
+		p.Name, p.AltNames, p.Address = nameLines(lines)
 		if c := addressCountry(p.Address); c != "" {
 			p.Country, p.CountryFrom = c, "address"
 		}
@@ -489,6 +532,45 @@ func (m *mtMessage) bank(d *Document, f *mtField, role string, loc Location) {
 		p.Name = strings.TrimSpace(lines[0])
 	}
 	d.Parties = append(d.Parties, p)
+}
+
+// legalForms are the words a wrapped company name's second line may hold
+// alone ("SHENZHEN JIASIBO TECHNOLOGY CO" / "LTD").
+var legalForms = map[string]bool{"LTD": true, "LTD.": true, "LIMITED": true, "LLC": true, "LLP": true, "FZE": true, "FZCO": true, "FZ-LLC": true, "DMCC": true,
+	"GMBH": true, "AG": true, "SA": true, "S.A.": true, "SRL": true, "S.R.L.": true, "SPA": true, "S.P.A.": true, "CO": true, "CO.": true, "CO.,LTD.": true,
+	"CORP": true, "CORP.": true, "INC": true, "INC.": true, "PLC": true, "JSC": true, "PJSC": true, "OJSC": true, "CJSC": true, "OOO": true, "AO": true, "PAO": true,
+	"BV": true, "NV": true, "AS": true, "A.S.": true, "KG": true, "SAS": true, "PTE": true, "PVT": true, "SDN": true, "BHD": true, "TRADING": true, "COMPANY": true}
+
+// nameLines splits the name and address lines of a party field. The name
+// is the first line, and the second too when the name was wrapped: the
+// second holds only legal-form words, or the first fills all 35
+// characters. A full line was most likely cut at the width, maybe inside a
+// word ("...MANUFACT" / "URING INDUSTRIES"), so the lines are joined as
+// written and the reading with a space between them is kept in alt.
+func nameLines(lines []string) (name string, alt []string, addr []string) {
+	name = strings.TrimSpace(lines[0])
+	rest := lines[1:]
+	if len(rest) > 0 {
+		next := strings.TrimSpace(rest[0])
+		words := strings.Fields(strings.ReplaceAll(next, ",", " "))
+		legal := len(words) > 0
+		for _, w := range words {
+			legal = legal && legalForms[strings.ToUpper(w)]
+		}
+		switch {
+		case legal:
+			name += " " + next
+			rest = rest[1:]
+		case len(lines[0]) >= 35 && len(rest) > 1 && next != "":
+			alt = []string{name + " " + next}
+			name = lines[0] + rest[0]
+			rest = rest[1:]
+		}
+	}
+	for _, l := range rest {
+		addr = append(addr, strings.TrimSpace(l))
+	}
+	return name, alt, addr
 }
 
 func (m *mtMessage) place(d *Document, f *mtField, role string) {

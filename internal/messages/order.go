@@ -82,6 +82,12 @@ func (d *Document) Order() (o *orders.Order, fields map[string]Location) {
 		}
 		fields["parties["+strconv.Itoa(len(o.Parties))+"]"] = p.Loc
 		o.Parties = append(o.Parties, op)
+		for _, alt := range p.AltNames {
+			ap := op
+			ap.Name = alt
+			fields["parties["+strconv.Itoa(len(o.Parties))+"]"] = p.Loc
+			o.Parties = append(o.Parties, ap)
+		}
 	}
 	for _, g := range d.Goods {
 		l := orders.Line{Description: g.Description, HSCode: g.HSCode, Quantity: g.Quantity, UnitValue: g.UnitValue, Currency: g.Currency,
