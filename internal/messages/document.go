@@ -126,16 +126,16 @@ type Amount struct {
 // Party is a person, company or bank named by the document, with its role
 // there.
 type Party struct {
-	Role    string   `json:"role"`
-	Bank    bool     `json:"bank,omitempty"`
-	Name    string   `json:"name"`
+	Role string `json:"role"`
+	Bank bool   `json:"bank,omitempty"`
+	Name string `json:"name"`
 	// AltNames are other readings of a name wrapped across lines; each is
 	// screened too.
 	AltNames []string `json:"alt_names,omitempty"`
-	BIC     string   `json:"bic,omitempty"`
-	Account string   `json:"account,omitempty"`
-	Address []string `json:"address,omitempty"`
-	Town    string   `json:"town,omitempty"`
+	BIC      string   `json:"bic,omitempty"`
+	Account  string   `json:"account,omitempty"`
+	Address  []string `json:"address,omitempty"`
+	Town     string   `json:"town,omitempty"`
 	// Country is an ISO 3166 alpha-2 code; CountryFrom says where it was
 	// read: "bic", "address", "structured" (50F/59F 3/, PstlAdr/Ctry,
 	// a JSON country field), "iban".
