@@ -10,8 +10,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/chokepoint-dev/chokepoint/internal/messages"
 	"github.com/chokepoint-dev/chokepoint/internal/orders"
@@ -24,6 +27,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	asJSON := fs.Bool("json", false, "print one JSON object per document (JSON lines)")
 	rulesFile := fs.String("rules", "", "rules file to use instead of the built-in rules.yaml")
 	failOn := fs.String("fail-on", "", "exit 1 when a document's decision is at least this: review or block (malformed documents always exit 1)")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "documents screened in parallel")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -40,6 +44,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	}
 	if len(pos) == 0 {
 		return &usageError{"want a file or folder to scan"}
+	}
+	if *workers < 1 {
+		return &usageError{"--workers must be at least 1"}
 	}
 	files, err := scanFiles(pos)
 	if err != nil {
@@ -66,69 +73,106 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	// customers repeat across a folder of messages.
 	checker.SetCache(10000)
 
-	// The bar draws only on a terminal, and only for a batch.
-	bar := progress.New(e.stderr, 0, "files", false)
+	// Files are read and parsed in order by one goroutine, documents are
+	// screened on all workers, and results are printed in input order.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var total int64
+	for _, f := range files {
+		if fi, err := os.Stat(f); err == nil {
+			total += fi.Size()
+		}
+	}
+	var read atomic.Int64
+	jobs := make(chan *scanItem, 4*(*workers))
+	done := make(chan *scanItem, 4*(*workers))
+	go func() {
+		defer close(jobs)
+		seq := 0
+		send := func(it *scanItem) bool {
+			it.seq = seq
+			seq++
+			select {
+			case jobs <- it:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		for _, name := range files {
+			data, err := readLimited(name, messages.MaxMTBytes)
+			if err != nil {
+				send(&scanItem{file: name, err: err})
+				return
+			}
+			read.Add(int64(len(data)))
+			docs, perrs := messages.Parse(data, name, *format)
+			if len(perrs) > 0 && !send(&scanItem{file: name, perrs: perrs}) {
+				return
+			}
+			for _, d := range docs {
+				if !send(&scanItem{file: name, doc: d}) {
+					return
+				}
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for range *workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range jobs {
+				if it.doc != nil && ctx.Err() == nil {
+					it.res, it.err = messages.Screen(ctx, checker, it.doc)
+				}
+				done <- it
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+
+	// The bar draws only on a terminal.
+	bar := progress.New(e.stderr, total, "documents", false)
 	enc := json.NewEncoder(e.stdout)
 	counts := map[string]int{}
 	failed, first := false, true
-	for i, name := range files {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		data, err := readLimited(name, messages.MaxMTBytes)
-		if err != nil {
-			return err
-		}
-		docs, perrs := messages.Parse(data, name, *format)
-		if len(perrs) > 0 {
-			failed = true
-			counts["malformed"]++
-			w := bar.Clear()
-			if *asJSON {
-				if err := enc.Encode(scanError(name, perrs)); err != nil {
-					return err
-				}
-			} else {
-				fmt.Fprintf(w, "%s: malformed, no decision:\n", name)
-				for _, pe := range perrs {
-					fmt.Fprintf(w, "  %v\n", pe)
-				}
-			}
-		}
-		for _, d := range docs {
-			res, err := messages.Screen(ctx, checker, d)
-			if err != nil {
-				var ve *orders.ValidationError
-				if errors.As(err, &ve) {
-					// The document parsed but does not fit the order model
-					// (too many parties, say): no decision, say why.
-					failed = true
-					counts["malformed"]++
-					fmt.Fprintf(bar.Clear(), "%s: %s %s: no decision: %v\n", name, d.Type, d.Reference, ve)
-					continue
-				}
-				return err
-			}
-			counts[string(res.Report.Decision)]++
-			failed = failed || meets(res.Report.Decision, *failOn)
-			bar.Clear()
-			if *asJSON {
-				if err := enc.Encode(res); err != nil {
-					return err
-				}
+	pending := map[int]*scanItem{}
+	next, ndocs := 0, int64(0)
+	var runErr error
+	for it := range done {
+		pending[it.seq] = it
+		for p, ok := pending[next]; ok; p, ok = pending[next] {
+			delete(pending, next)
+			next++
+			if runErr != nil {
 				continue
 			}
-			if !first {
-				fmt.Fprintln(e.stdout, strings.Repeat("-", 72))
+			if err := printScanItem(e, p, enc, bar, *asJSON, &first); err != nil {
+				runErr = err
+				cancel()
+				continue
 			}
-			first = false
-			if err := writeScanText(e.stdout, res); err != nil {
-				return err
+			switch {
+			case p.perrs != nil:
+				failed = true
+				counts["malformed"]++
+			case p.err != nil:
+				// A document that fits no order (too many parties, say)
+				// was reported with its reason; it has no decision.
+				failed = true
+				counts["malformed"]++
+			case p.res != nil:
+				ndocs++
+				counts[string(p.res.Report.Decision)]++
+				failed = failed || meets(p.res.Report.Decision, *failOn)
 			}
 		}
-		if len(files) > 1 {
-			bar.Update(int64(i+1), 0)
-		}
+		bar.Update(ndocs, read.Load())
+	}
+	if runErr != nil {
+		bar.Clear()
+		return runErr
 	}
 	bar.Clear()
 	if len(files) > 1 || counts["malformed"] > 0 {
@@ -147,6 +191,53 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		return errFindings
 	}
 	return nil
+}
+
+// scanItem is one parsed document, or one file's parse errors, on its way
+// through the workers.
+type scanItem struct {
+	seq   int
+	file  string
+	perrs messages.Errors
+	doc   *messages.Document
+	res   *messages.Result
+	err   error
+}
+
+// printScanItem prints one item; it returns an error only for what stops
+// the run (a file that cannot be read, a failed screening, a failed write).
+func printScanItem(e *env, it *scanItem, enc *json.Encoder, bar *progress.Bar, asJSON bool, first *bool) error {
+	switch {
+	case it.perrs != nil:
+		if asJSON {
+			bar.Clear()
+			return enc.Encode(scanError(it.file, it.perrs))
+		}
+		w := bar.Clear()
+		fmt.Fprintf(w, "%s: malformed, no decision:\n", it.file)
+		for _, pe := range it.perrs {
+			fmt.Fprintf(w, "  %v\n", pe)
+		}
+		return nil
+	case it.err != nil:
+		var ve *orders.ValidationError
+		if it.doc != nil && errors.As(it.err, &ve) {
+			fmt.Fprintf(bar.Clear(), "%s: %s %s: no decision: %v\n", it.file, it.doc.Type, it.doc.Reference, ve)
+			return nil
+		}
+		return it.err
+	case it.res == nil:
+		return nil // cancelled
+	}
+	bar.Clear()
+	if asJSON {
+		return enc.Encode(it.res)
+	}
+	if !*first {
+		fmt.Fprintln(e.stdout, strings.Repeat("-", 72))
+	}
+	*first = false
+	return writeScanText(e.stdout, it.res)
 }
 
 // scanFiles expands folders into the regular files inside them (not
