@@ -128,6 +128,9 @@ type Amount struct {
 type Party struct {
 	Role string `json:"role"`
 	Bank bool   `json:"bank,omitempty"`
+	// Type is person or organization when the document says which (a date
+	// of birth in 50F, PrvtId or OrgId in ISO 20022); empty otherwise.
+	Type string `json:"type,omitempty"`
 	Name string `json:"name"`
 	// AltNames are other readings of a name wrapped across lines; each is
 	// screened too.
@@ -138,7 +141,8 @@ type Party struct {
 	Town     string   `json:"town,omitempty"`
 	// Country is an ISO 3166 alpha-2 code; CountryFrom says where it was
 	// read: "bic", "address", "structured" (50F/59F 3/, PstlAdr/Ctry,
-	// a JSON country field), "iban".
+	// a JSON country field), "iban", "regulatory reporting (77B)",
+	// "residence" (CtryOfRes).
 	Country     string       `json:"country,omitempty"`
 	CountryFrom string       `json:"country_from,omitempty"`
 	Identifiers []Identifier `json:"identifiers,omitempty"`

@@ -363,7 +363,11 @@ func (p *isoParser) party(d *Document, n *xnode, role string) {
 			p.country(&pt, n.child("CtryOfRes"), "residence")
 		}
 	}
+	if n.get("Id/PrvtId") != nil {
+		pt.Type = "person"
+	}
 	if org := n.get("Id/OrgId"); org != nil {
+		pt.Type = "organization"
 		if bic := org.val("AnyBIC"); bic != "" {
 			if !validBIC(bic) {
 				p.errAt(org.child("AnyBIC"), "", "%q is not a BIC", bic)

@@ -267,6 +267,32 @@ func (m *mtMessage) payment(d *Document, fs []*mtField, seq string) {
 			m.freeText(d, f, loc(f))
 		}
 	}
+	if f := m.field(fs, "77B"); f != nil {
+		m.residence(d, f)
+	}
+}
+
+// residence reads the countries of residence that 77B regulatory reporting
+// gives as /ORDERRES/CC// and /BENEFRES/CC//, for an ordering customer or
+// beneficiary whose own field names no country.
+func (m *mtMessage) residence(d *Document, f *mtField) {
+	text := strings.Join(f.lines, "")
+	for code, role := range map[string]string{"/ORDERRES/": RoleOrderingCustomer, "/BENEFRES/": RoleBeneficiary} {
+		i := strings.Index(text, code)
+		if i < 0 || len(text) < i+len(code)+2 {
+			continue
+		}
+		cc := text[i+len(code) : i+len(code)+2]
+		if bicCountry("XXXX"+cc) == "" {
+			m.errField(f, "%s wants a two-letter country code, got %q", strings.Trim(code, "/"), cc)
+			continue
+		}
+		for j := range d.Parties {
+			if p := &d.Parties[j]; p.Role == role && p.Country == "" {
+				p.Country, p.CountryFrom = cc, "regulatory reporting (77B)"
+			}
+		}
+	}
 }
 
 // credit reads the fields of an MT700 or MT710 into d.
@@ -487,6 +513,8 @@ func (m *mtMessage) structured(f *mtField, p *Party, lines []string) bool {
 				return false
 			}
 			p.Country, p.CountryFrom, p.Town = cc, "structured", strings.TrimSpace(town)
+		case '4', '5':
+			p.Type = "person" // date and place of birth
 		case '6', '7':
 			p.Identifiers = append(p.Identifiers, Identifier{Type: map[byte]string{'6': "customer_id", '7': "national_id"}[l[0]], Number: v})
 		}

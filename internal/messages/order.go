@@ -74,8 +74,11 @@ func (d *Document) Order() (o *orders.Order, fields map[string]Location) {
 			c = countryOf[strings.ToUpper(p.Name)]
 		}
 		op := orders.Party{Role: role, Name: p.Name, Country: c, City: p.Town, Address: strings.Join(p.Address, ", ")}
-		if p.Bank {
+		switch {
+		case p.Bank:
 			op.Type = "organization"
+		case p.Type != "":
+			op.Type = p.Type
 		}
 		for _, id := range p.Identifiers {
 			op.Identifiers = append(op.Identifiers, orders.Identifier{Type: id.Type, Number: id.Number})
@@ -137,7 +140,7 @@ func (d *Document) Order() (o *orders.Order, fields map[string]Location) {
 				r.DestinationCountry = c
 				fields["route.destination_country"] = pl.Loc
 			}
-		case PlaceCountryOfOrigin:
+		case PlaceOfReceipt, PlaceCountryOfOrigin:
 			if c := textCountry(pl.Text); c != "" && r.ExportCountry == "" {
 				r.ExportCountry = c
 				fields["route.export_country"] = pl.Loc
