@@ -460,6 +460,11 @@ func TestMT710(t *testing.T) {
 	if fields["route.destination_country"].Field != ":44B:" || fields["lines[0]"].Field != ":45A:" {
 		t.Errorf("field map %+v", fields)
 	}
+	anyBank := strings.Replace(string(data), ":41A:ZYXWKZKAXXX\nBY PAYMENT\n", ":41D:ANY BANK IN\nKAZAKHSTAN\nBY NEGOTIATION\n", 1)
+	docs, errs = ParseMT([]byte(anyBank), "mt710.fin")
+	if len(errs) > 0 || len(parties(docs[0])[RoleAvailableWith]) != 0 {
+		t.Errorf("41D ANY BANK IN KAZAKHSTAN taken for a bank: %v %+v", errs, docs)
+	}
 	for _, tc := range []struct{ drop, field string }{{":52A:ZYXWTRISXXX\n", ":52A:, :52D:, :50B:"}, {":49:WITHOUT\n", ":49:"}, {":21:ILC-26-00417\n", ":21:"}} {
 		bad := strings.Replace(string(data), tc.drop, "", 1)
 		_, errs := ParseMT([]byte(bad), "mt710.fin")

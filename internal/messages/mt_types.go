@@ -340,7 +340,8 @@ func (m *mtMessage) credit(d *Document) {
 			if n := len(g.lines); n > 1 && strings.HasPrefix(g.lines[n-1], "BY ") {
 				g.lines = g.lines[:n-1]
 			}
-			if !(len(g.lines) == 1 && strings.HasPrefix(g.lines[0], "ANY BANK")) {
+			// "ANY BANK" (in a country, possibly wrapped) names no bank.
+			if len(g.lines) > 0 && !strings.HasPrefix(g.lines[0], "ANY BANK") {
 				m.bank(d, &g, RoleAvailableWith, f.loc)
 			}
 		case "42A", "42D":
