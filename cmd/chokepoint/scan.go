@@ -375,6 +375,9 @@ func writeScanText(w io.Writer, r *messages.Result) error {
 			fmt.Fprintf(&b, "  %d. %s <- %s\n", i+1, f.Evidence.Field, where)
 		}
 	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "\nNot screened: %s\n", n)
+	}
 	_, err := w.Write(b.Bytes())
 	return err
 }

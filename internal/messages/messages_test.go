@@ -582,3 +582,21 @@ func TestMTRepeatsAndCharset(t *testing.T) {
 		t.Errorf("Cyrillic in block 4: %v", errs)
 	}
 }
+
+// TestSecondVessel: the route holds one vessel; one named with its IMO
+// number wins, and the other is reported as not screened.
+func TestSecondVessel(t *testing.T) {
+	c := realChecker(t)
+	msg := strings.Replace(mt103, ":70:M/V LADY MARIIA IMO 9220641\r\n", ":70:M/V KAVE DIAMOND, M/V LADY MARIIA\r\nIMO 9220641\r\n", 1)
+	docs, errs := ParseMT([]byte(msg), "v.fin")
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	res, err := Screen(context.Background(), c, docs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Order.Route.VesselIMO != "9220641" || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "KAVE DIAMOND") {
+		t.Errorf("route vessel %q %q, notes %q", res.Order.Route.VesselName, res.Order.Route.VesselIMO, res.Notes)
+	}
+}

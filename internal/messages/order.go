@@ -147,14 +147,47 @@ func (d *Document) Order() (o *orders.Order, fields map[string]Location) {
 			}
 		}
 	}
-	if len(d.Vessels) > 0 {
-		v := d.Vessels[0]
+	if v, ok := d.routeVessel(); ok {
 		r.VesselName, r.VesselIMO = v.Name, v.IMO
 		fields["route.vessel_name"] = v.Loc
 		fields["route.vessel_imo"] = v.Loc
 	}
 	r.Incoterms = d.Incoterms
 	return o, fields
+}
+
+// routeVessel picks the vessel the order's route gets: the first one
+// named with an IMO number, else the first one.
+func (d *Document) routeVessel() (Vessel, bool) {
+	for _, v := range d.Vessels {
+		if v.IMO != "" {
+			return v, true
+		}
+	}
+	if len(d.Vessels) > 0 {
+		return d.Vessels[0], true
+	}
+	return Vessel{}, false
+}
+
+// notes says what of the document the order rules could not see.
+func (d *Document) notes() []string {
+	var out []string
+	if v, ok := d.routeVessel(); ok && len(d.Vessels) > 1 {
+		for _, o := range d.Vessels {
+			if o != v {
+				out = append(out, fmt.Sprintf("vessel %s (IMO %s) named in %s is not screened: an order holds one vessel, and %s was screened; screen it with chokepoint screen --type vessel", orDash(o.Name), orDash(o.IMO), o.Loc, orDash(v.Name+" "+v.IMO)))
+			}
+		}
+	}
+	return out
+}
+
+func orDash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "-"
+	}
+	return strings.TrimSpace(s)
 }
 
 // Finding is an order finding with the place in the document its order
@@ -172,6 +205,8 @@ type Result struct {
 	Order    *orders.Order  `json:"order"`
 	Report   *orders.Report `json:"report"`
 	Findings []Finding      `json:"findings"`
+	// Notes say what the order rules could not see (a second vessel).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Screen maps d to an order and checks it with c. Each finding carries the
@@ -182,7 +217,7 @@ func Screen(ctx context.Context, c *orders.Checker, d *Document) (*Result, error
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s %s: %w", d.File, d.Type, d.Reference, err)
 	}
-	res := &Result{Document: d, Order: o, Report: rep}
+	res := &Result{Document: d, Order: o, Report: rep, Notes: d.notes()}
 	for _, f := range rep.Findings {
 		res.Findings = append(res.Findings, Finding{Finding: f, Location: locate(fields, f.Evidence.Field)})
 	}
