@@ -337,6 +337,26 @@ func TestTradeErrors(t *testing.T) {
 	}
 }
 
+// TestBOM: a file saved with a byte order mark parses, with offsets
+// counted from the start of the file.
+func TestBOM(t *testing.T) {
+	for _, name := range []string{"mt103-listed-beneficiary.fin", "pacs008-listed-agent.xml", "invoice-clean.json"} {
+		data, err := os.ReadFile(filepath.Join(examplesDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		bom := append([]byte("\xef\xbb\xbf"), data...)
+		docs, errs := Parse(bom, name, "")
+		if len(errs) > 0 || len(docs) != 1 {
+			t.Errorf("%s with a BOM: %v", name, errs)
+			continue
+		}
+		if ft := docs[0].FreeText[0]; docs[0].Format == FormatMT && string(bom[ft.Loc.Start:ft.Loc.End]) != ft.Text {
+			t.Errorf("%s: free text not at its offsets", name)
+		}
+	}
+}
+
 func TestDetect(t *testing.T) {
 	for in, want := range map[string]string{
 		"\r\n{1:F01": FormatMT, "<?xml": FormatISO20022, `{"document": "bill_of_lading"}`: FormatBL, `{"document": "invoice"}`: FormatInvoice, "hello": "",

@@ -33,6 +33,11 @@ func Parse(data []byte, file, format string) ([]*Document, Errors) {
 	if !utf8.Valid(data) && format != FormatMT {
 		return nil, Errors{{File: file, Msg: "not valid UTF-8"}}
 	}
+	// A byte order mark (Windows editors write one) becomes spaces, which
+	// every format skips, so offsets still count from the file's start.
+	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+		data = append([]byte("   "), data[3:]...)
+	}
 	detected := format == ""
 	if detected {
 		format = Detect(data)
