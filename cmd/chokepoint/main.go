@@ -37,6 +37,7 @@ func commands() []command {
 		{"screen", "screen one name, or a CSV/JSONL file of parties", runScreen},
 		{"compare", "score two names against each other and explain", runCompare},
 		{"check", "screen an order: parties, goods and route, one decision", runCheck},
+		{"scan", "screen payment and trade documents (SWIFT MT, ISO 20022, bill of lading, invoice)", runScan},
 		{"lists", "show, update, import and diff the sanctions lists", runLists},
 		{"serve", "run the HTTP JSON API", runServe},
 		{"eval", "measure match quality and speed on the evaluation data", runEval},

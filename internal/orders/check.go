@@ -734,7 +734,7 @@ func (st *check) incomplete() {
 				"The %s %q has no country, so the embargo and transshipment rules could not check it", strings.ReplaceAll(p.Role, "_", " "), p.Name)
 		}
 	}
-	if !hasEndUser {
+	if !hasEndUser && (st.o.Kind == "" || st.o.Kind == KindOrder) {
 		st.add(RuleNoEndUser, false, Evidence{Field: "parties"}, "The order names no end user, so the destination checks are incomplete")
 	}
 }

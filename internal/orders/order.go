@@ -31,9 +31,31 @@ const (
 	RoleIntermediateConsignee = "intermediate_consignee"
 	RoleFreightForwarder      = "freight_forwarder"
 	RolePayer                 = "payer"
+	// The roles below come from payment and trade documents (package
+	// messages). The rules give them no special meaning: they are screened
+	// and their countries checked like every party.
+	RoleSeller      = "seller"
+	RoleBeneficiary = "beneficiary" // the party a payment is for
+	RoleBank        = "bank"        // a bank on a payment or letter of credit
+	RoleShipper     = "shipper"
+	RoleNotifyParty = "notify_party"
+	RoleCarrier     = "carrier"
 )
 
-var roles = map[string]bool{RoleBuyer: true, RoleConsignee: true, RoleEndUser: true, RoleIntermediateConsignee: true, RoleFreightForwarder: true, RolePayer: true}
+var roles = map[string]bool{RoleBuyer: true, RoleConsignee: true, RoleEndUser: true, RoleIntermediateConsignee: true, RoleFreightForwarder: true, RolePayer: true,
+	RoleSeller: true, RoleBeneficiary: true, RoleBank: true, RoleShipper: true, RoleNotifyParty: true, RoleCarrier: true}
+
+// Kinds of order document (Order.Kind).
+const (
+	KindOrder = "order"
+	// KindPayment is a payment message: it carries no line items and names
+	// no end user, so neither is required or reported missing.
+	KindPayment = "payment"
+	// KindDocument is a trade document (letter of credit, bill of lading,
+	// invoice): it names no end user by nature, so none is reported
+	// missing; its lines are those the document describes, if any.
+	KindDocument = "document"
+)
 
 // Limits that keep one order from costing much.
 const (
@@ -49,6 +71,8 @@ const (
 // errors.
 type Order struct {
 	ID string `json:"id"`
+	// Kind is order (the default), payment or document; see KindOrder.
+	Kind string `json:"kind,omitempty"`
 	// Date is the order date (YYYY-MM-DD); it is the reference date for
 	// "new customer" checks when given.
 	Date string `json:"date,omitempty"`
@@ -349,6 +373,11 @@ func (o *Order) normalize() (*normal, error) {
 	}
 	text("license_number", o.LicenseNumber, false)
 
+	switch o.Kind {
+	case "", KindOrder, KindPayment, KindDocument:
+	default:
+		add("kind", "unknown kind %q (want order, payment or document)", o.Kind)
+	}
 	if len(o.Parties) == 0 {
 		add("parties", "at least one party is required")
 	}
@@ -360,7 +389,7 @@ func (o *Order) normalize() (*normal, error) {
 		path := fmt.Sprintf("parties[%d]", i)
 		np := normParty{Party: p, path: path}
 		if !roles[p.Role] {
-			add(path+".role", "unknown role %q (want buyer, consignee, end_user, intermediate_consignee, freight_forwarder or payer)", p.Role)
+			add(path+".role", "unknown role %q (want buyer, consignee, end_user, intermediate_consignee, freight_forwarder, payer, seller, beneficiary, bank, shipper, notify_party or carrier)", p.Role)
 		}
 		text(path+".name", p.Name, true)
 		if len(p.Name) > 500 {
@@ -397,7 +426,7 @@ func (o *Order) normalize() (*normal, error) {
 		n.parties = append(n.parties, np)
 	}
 
-	if len(o.Lines) == 0 {
+	if len(o.Lines) == 0 && (o.Kind == "" || o.Kind == KindOrder) {
 		add("lines", "at least one line is required")
 	}
 	if len(o.Lines) > MaxLines {

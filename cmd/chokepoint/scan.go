@@ -1,0 +1,383 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/chokepoint-dev/chokepoint/internal/messages"
+	"github.com/chokepoint-dev/chokepoint/internal/orders"
+	"github.com/chokepoint-dev/chokepoint/internal/progress"
+)
+
+func runScan(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "scan", "scan [--format mt|iso20022|bl|invoice] [--json] [--rules FILE] [--fail-on review|block] FILE|FOLDER...")
+	format := fs.String("format", "", "input format: mt, iso20022, bl or invoice (default: detected from the content)")
+	asJSON := fs.Bool("json", false, "print one JSON object per document (JSON lines)")
+	rulesFile := fs.String("rules", "", "rules file to use instead of the built-in rules.yaml")
+	failOn := fs.String("fail-on", "", "exit 1 when a document's decision is at least this: review or block (malformed documents always exit 1)")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "documents screened in parallel")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	switch *format {
+	case "", messages.FormatMT, messages.FormatISO20022, messages.FormatBL, messages.FormatInvoice:
+	default:
+		return &usageError{fmt.Sprintf("--format %q: want mt, iso20022, bl or invoice", *format)}
+	}
+	switch *failOn {
+	case "", "review", "block":
+	default:
+		return &usageError{fmt.Sprintf("--fail-on %q: want review or block", *failOn)}
+	}
+	if len(pos) == 0 {
+		return &usageError{"want a file or folder to scan"}
+	}
+	if *workers < 1 {
+		return &usageError{"--workers must be at least 1"}
+	}
+	files, err := scanFiles(pos)
+	if err != nil {
+		return err
+	}
+	rules := orders.DefaultRules()
+	if *rulesFile != "" {
+		f, err := os.Open(*rulesFile)
+		if err != nil {
+			return fmt.Errorf("open rules: %w", err)
+		}
+		rules, err = orders.LoadRules(f, *rulesFile)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("load rules: %w", err)
+		}
+	}
+	eng, err := loadEngine(ctx, e)
+	if err != nil {
+		return fmt.Errorf("load engine: %w", err)
+	}
+	checker := orders.NewChecker(eng, rules)
+	// One run screens against one version of the lists; banks and
+	// customers repeat across a folder of messages.
+	checker.SetCache(10000)
+
+	// Files are read and parsed in order by one goroutine, documents are
+	// screened on all workers, and results are printed in input order.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var total int64
+	for _, f := range files {
+		if fi, err := os.Stat(f); err == nil {
+			total += fi.Size()
+		}
+	}
+	var read atomic.Int64
+	jobs := make(chan *scanItem, 4*(*workers))
+	done := make(chan *scanItem, 4*(*workers))
+	go func() {
+		defer close(jobs)
+		seq := 0
+		send := func(it *scanItem) bool {
+			it.seq = seq
+			seq++
+			select {
+			case jobs <- it:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		for _, name := range files {
+			data, err := readLimited(name, messages.MaxMTBytes)
+			if err != nil {
+				send(&scanItem{file: name, err: err})
+				return
+			}
+			read.Add(int64(len(data)))
+			docs, perrs := messages.Parse(data, name, *format)
+			if len(perrs) > 0 && !send(&scanItem{file: name, perrs: perrs}) {
+				return
+			}
+			for _, d := range docs {
+				if !send(&scanItem{file: name, doc: d}) {
+					return
+				}
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for range *workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range jobs {
+				if it.doc != nil && ctx.Err() == nil {
+					it.res, it.err = messages.Screen(ctx, checker, it.doc)
+				}
+				done <- it
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+
+	// The bar draws only on a terminal.
+	bar := progress.New(e.stderr, total, "documents", false)
+	enc := json.NewEncoder(e.stdout)
+	counts := map[string]int{}
+	failed, first := false, true
+	pending := map[int]*scanItem{}
+	next, ndocs := 0, int64(0)
+	var runErr error
+	for it := range done {
+		pending[it.seq] = it
+		for p, ok := pending[next]; ok; p, ok = pending[next] {
+			delete(pending, next)
+			next++
+			if runErr != nil {
+				continue
+			}
+			if err := printScanItem(e, p, enc, bar, *asJSON, &first); err != nil {
+				runErr = err
+				cancel()
+				continue
+			}
+			switch {
+			case p.perrs != nil:
+				failed = true
+				counts["malformed"]++
+			case p.err != nil:
+				// A document that fits no order (too many parties, say)
+				// was reported with its reason; it has no decision.
+				failed = true
+				counts["malformed"]++
+			case p.res != nil:
+				ndocs++
+				counts[string(p.res.Report.Decision)]++
+				failed = failed || meets(p.res.Report.Decision, *failOn)
+			}
+		}
+		bar.Update(ndocs, read.Load())
+	}
+	if runErr != nil {
+		bar.Clear()
+		return runErr
+	}
+	bar.Clear()
+	if len(files) > 1 || counts["malformed"] > 0 {
+		keys := make([]string, 0, len(counts))
+		for k := range counts {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var parts []string
+		for _, k := range keys {
+			parts = append(parts, fmt.Sprintf("%s %d", k, counts[k]))
+		}
+		fmt.Fprintf(e.stderr, "scanned %d file(s): %s\n", len(files), strings.Join(parts, ", "))
+	}
+	if failed {
+		return errFindings
+	}
+	return nil
+}
+
+// scanItem is one parsed document, or one file's parse errors, on its way
+// through the workers.
+type scanItem struct {
+	seq   int
+	file  string
+	perrs messages.Errors
+	doc   *messages.Document
+	res   *messages.Result
+	err   error
+}
+
+// printScanItem prints one item; it returns an error only for what stops
+// the run (a file that cannot be read, a failed screening, a failed write).
+func printScanItem(e *env, it *scanItem, enc *json.Encoder, bar *progress.Bar, asJSON bool, first *bool) error {
+	switch {
+	case it.perrs != nil:
+		if asJSON {
+			bar.Clear()
+			return enc.Encode(scanError(it.file, it.perrs))
+		}
+		w := bar.Clear()
+		fmt.Fprintf(w, "%s: malformed, no decision:\n", it.file)
+		for _, pe := range it.perrs {
+			fmt.Fprintf(w, "  %v\n", pe)
+		}
+		return nil
+	case it.err != nil:
+		var ve *orders.ValidationError
+		if it.doc != nil && errors.As(it.err, &ve) {
+			fmt.Fprintf(bar.Clear(), "%s: %s %s: no decision: %v\n", it.file, it.doc.Type, it.doc.Reference, ve)
+			return nil
+		}
+		return it.err
+	case it.res == nil:
+		return nil // cancelled
+	}
+	bar.Clear()
+	if asJSON {
+		return enc.Encode(it.res)
+	}
+	if !*first {
+		fmt.Fprintln(e.stdout, strings.Repeat("-", 72))
+	}
+	*first = false
+	return writeScanText(e.stdout, it.res)
+}
+
+// scanFiles expands folders into the regular files inside them (not
+// hidden ones), in name order.
+func scanFiles(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		fi, err := os.Stat(a)
+		if err != nil {
+			return nil, fmt.Errorf("scan: %w", err)
+		}
+		if !fi.IsDir() {
+			out = append(out, a)
+			continue
+		}
+		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if strings.HasPrefix(d.Name(), ".") && p != a {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() && !strings.EqualFold(filepath.Ext(p), ".md") {
+				out = append(out, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("scan %s: %w", a, err)
+		}
+	}
+	return out, nil
+}
+
+func readLimited(name string, limit int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("scan: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: larger than %d bytes", name, limit)
+	}
+	return data, nil
+}
+
+// scanErrorJSON is the JSON line of a file that did not parse.
+type scanErrorJSON struct {
+	File   string          `json:"file"`
+	Error  string          `json:"error"`
+	Errors []scanErrorItem `json:"errors"`
+}
+
+type scanErrorItem struct {
+	Line        int    `json:"line,omitempty"`
+	Column      int    `json:"column,omitempty"`
+	Field       string `json:"field,omitempty"`
+	MessageLine int    `json:"message_line,omitempty"`
+	Message     string `json:"message"`
+}
+
+func scanError(name string, errs messages.Errors) scanErrorJSON {
+	out := scanErrorJSON{File: name, Error: "malformed, no decision"}
+	for _, e := range errs {
+		out.Errors = append(out.Errors, scanErrorItem{Line: e.Line, Column: e.Column, Field: e.Field, MessageLine: e.MsgLine, Message: e.Msg})
+	}
+	return out
+}
+
+// writeScanText writes what was read from the document, then the order
+// report, then where in the document each finding's field was read.
+func writeScanText(w io.Writer, r *messages.Result) error {
+	var b bytes.Buffer
+	d := r.Document
+	fmt.Fprintf(&b, "%s: %s %s (line %d)\n", d.File, d.Type, d.Reference, d.Line)
+	if d.Amount != nil {
+		fmt.Fprintf(&b, "  amount:  %s %s", d.Amount.Currency, d.Amount.Value)
+		if d.Date != "" {
+			fmt.Fprintf(&b, "  date: %s", d.Date)
+		}
+		b.WriteString("\n")
+	}
+	for _, p := range d.Parties {
+		extra := ""
+		if p.BIC != "" && p.BIC != p.Name {
+			extra = " BIC " + p.BIC
+		}
+		if p.Country != "" {
+			extra += fmt.Sprintf(" [%s from %s]", p.Country, p.CountryFrom)
+		}
+		fmt.Fprintf(&b, "  %-26s %s%s  <- %s\n", p.Role+":", p.Name, extra, p.Loc)
+	}
+	for _, p := range d.Places {
+		code := ""
+		if p.LOCODE != "" {
+			code = " (" + p.LOCODE + ")"
+		}
+		fmt.Fprintf(&b, "  %-26s %s%s  <- %s\n", p.Role+":", p.Text, code, p.Loc)
+	}
+	for _, v := range d.Vessels {
+		fmt.Fprintf(&b, "  %-26s %s IMO %s  <- %s\n", "vessel:", orDefault(v.Name, "(unnamed)"), orDefault(v.IMO, "-"), v.Loc)
+	}
+	for _, g := range d.Goods {
+		desc := g.Description
+		if len(desc) > 70 {
+			desc = desc[:67] + "..."
+		}
+		fmt.Fprintf(&b, "  %-26s %s HS %s  <- %s\n", "goods:", desc, orDefault(g.HSCode, "-"), g.Loc)
+	}
+	if len(d.FreeText) > 0 {
+		var names []string
+		for _, t := range d.FreeText {
+			names = append(names, t.Loc.Field)
+		}
+		fmt.Fprintf(&b, "  free text kept for scanning: %s\n", strings.Join(names, " "))
+	}
+	b.WriteString("\n")
+	if err := r.Report.WriteText(&b); err != nil {
+		return err
+	}
+	if len(r.Findings) > 0 {
+		b.WriteString("\nWhere the findings come from in the document:\n")
+		for i, f := range r.Findings {
+			where := "(the document as a whole)"
+			if f.Location != nil {
+				where = f.Location.String()
+			}
+			fmt.Fprintf(&b, "  %d. %s <- %s\n", i+1, f.Evidence.Field, where)
+		}
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "\nNot screened: %s\n", n)
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
