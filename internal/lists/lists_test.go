@@ -368,7 +368,8 @@ func TestUpdateLifecycle(t *testing.T) {
 		{"WrongFormat", "us_ofac_sdn", "sdn.csv", un, 0, "sdn.csv: content is un-xml, want the OFAC CSV main table"},
 		{"WrongTable", "us_ofac_sdn", "sdn.csv", sharedtest.Read(t, sdn2021+"alt.csv"), 0, "content is the OFAC CSV alias table"},
 		{"TruncatedCSV", "us_ofac_sdn", "sdn.csv", truncateInQuote(sdn), 0, "file is truncated"},
-		{"Shrink", "us_ofac_sdn", "sdn.csv", sharedtest.Read(t, sdn2019+"sdn.csv"), 0, "shrinks by"},
+		{"Shrink", "us_ofac_sdn", "sdn.csv", append(cutLines(t, sdn, 2000), 0x1A), 0, "shrinks by"},
+		{"Incomplete2019", "us_ofac_sdn", "sdn.csv", sharedtest.Read(t, sdn2019+"sdn.csv"), 0, "no end-of-file marker (0x1A)"},
 		{"ServerError", "us_ofac_sdn", "add.csv", nil, http.StatusInternalServerError, "HTTP 500"},
 		{"Missing", "us_ofac_sdn", "alt.csv", nil, http.StatusNotFound, "404"},
 	}
@@ -406,9 +407,10 @@ func TestUpdateLifecycle(t *testing.T) {
 	})
 
 	t.Run("ForceShrink", func(t *testing.T) {
-		srv.serveSet(t, sdn2019)
+		srv.serveSet(t, sdn2021)
+		srv.set("us_ofac_sdn", "sdn.csv", append(cutLines(t, sdn, 2000), 0x1A))
 		r := update(t, c, srv, lists.UpdateOptions{Force: true})
-		if r.Status != lists.StatusUpdated || !strings.Contains(r.Forced, "--force") || r.Total != 7379 {
+		if r.Status != lists.StatusUpdated || !strings.Contains(r.Forced, "--force") || r.Total != 8011 {
 			t.Fatalf("got %s, want updated with an audit note", r)
 		}
 		if s := status(t, open(t, dir, lists.Options{Sources: sdnUN}), "us_ofac_sdn"); s.Forced == "" || s.Version != r.To {

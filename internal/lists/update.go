@@ -321,7 +321,8 @@ func (c *Catalog) commit(src Source, f Format, files parse.Files, infos []FileIn
 		}
 		return res, &refusal{err}
 	}
-	if err := checkFormat(src, f, files); err != nil {
+	wholeNotes, err := checkFormat(src, f, files)
+	if err != nil {
 		return fail(err)
 	}
 	hash := contentHash(infos)
@@ -344,8 +345,11 @@ func (c *Catalog) commit(src Source, f Format, files parse.Files, infos []FileIn
 	if err != nil {
 		return fail(err)
 	}
+	if err := checkDated(f, ds, files); err != nil {
+		return fail(err)
+	}
 	m := Meta{Source: src.ID, Format: f, Method: method, Stored: time.Now().UTC(), ContentHash: hash,
-		Files: infos, Counts: countsOf(ds), Total: len(ds.Entities)}
+		Files: infos, Counts: countsOf(ds), Total: len(ds.Entities), Notes: wholeNotes}
 	switch {
 	case ds.Published != "":
 		m.Published, m.PublishedFrom = ds.Published, "file"
@@ -417,43 +421,51 @@ func (c *Catalog) commit(src Source, f Format, files parse.Files, infos []FileIn
 }
 
 // checkFormat refuses files whose content is not the format they are
-// meant to be, so a wrong file gets a plain reason before any parser sees
-// it.
-func checkFormat(src Source, f Format, files parse.Files) error {
+// meant to be, or that are not whole, so a wrong or cut file gets a plain
+// reason before any parser sees it. It returns notes on tolerated gaps.
+func checkFormat(src Source, f Format, files parse.Files) ([]string, error) {
 	fs, ok := src.format(f)
 	if !ok {
-		return fmt.Errorf("format %s is not accepted by %s (want %s)", f, src.ID, src.formatNames())
+		return nil, fmt.Errorf("format %s is not accepted by %s (want %s)", f, src.ID, src.formatNames())
 	}
+	var notes []string
 	for i, spec := range fs.Files {
 		data, ok := files[spec.Name]
 		if !ok {
 			if spec.Required {
-				return fmt.Errorf("missing %s", spec.Name)
+				return nil, fmt.Errorf("missing %s", spec.Name)
 			}
 			continue
 		}
 		if len(bytes.TrimSpace(data)) == 0 {
-			return fmt.Errorf("%s: %w", spec.Name, parse.ErrEmpty)
+			return nil, fmt.Errorf("%s: %w", spec.Name, parse.ErrEmpty)
 		}
 		d, err := Detect(head(data))
 		if err != nil {
-			return fmt.Errorf("%s: %w, want %s", spec.Name, err, f)
+			return nil, fmt.Errorf("%s: %w, want %s", spec.Name, err, f)
 		}
 		if d.Format != f || f == FormatOFACCSV && d.Part != i {
-			return fmt.Errorf("%s: content is %s, want %s", spec.Name, describe(d), describeAt(f, i))
+			return nil, fmt.Errorf("%s: content is %s, want %s", spec.Name, describe(d), describeAt(f, i))
 		}
 		if f == FormatOFACCSV || f == FormatCSLCSV || f == FormatUKCSV || f == FormatEUCSV {
 			if err := checkQuotes(data, spec.Name); err != nil {
-				return err
+				return nil, err
 			}
+		}
+		note, err := checkWhole(f, i, spec.Name, data)
+		if err != nil {
+			return nil, err
+		}
+		if note != "" {
+			notes = append(notes, note)
 		}
 	}
 	for name := range files {
 		if !slices.ContainsFunc(fs.Files, func(s FileSpec) bool { return s.Name == name }) {
-			return fmt.Errorf("%s is not a file of format %s", name, f)
+			return nil, fmt.Errorf("%s is not a file of format %s", name, f)
 		}
 	}
-	return nil
+	return notes, nil
 }
 
 // checkQuotes refuses a CSV file that ends inside a quoted field, the
