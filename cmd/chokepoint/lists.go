@@ -424,6 +424,11 @@ func reportResults(e *env, res []lists.UpdateResult, asJSON, refused bool) error
 					fmt.Fprintf(e.stdout, "  %s unchanged (sha256 %s), not stored again\n", f.Name, f.SHA256[:12])
 				}
 			}
+			if r.Status == lists.StatusUpdated {
+				for _, n := range r.Notes {
+					fmt.Fprintf(e.stdout, "  note: %s\n", n)
+				}
+			}
 		}
 	}
 	if refused {

@@ -332,6 +332,7 @@ func loadBundle(src Source, b bundle.Source) (*entity.Dataset, Meta, error) {
 	}
 	m.Counts, m.Total = countsOf(ds), len(ds.Entities)
 	finish(ds, m)
+	ds.Excerpt = b.Excerpt
 	return ds, m, nil
 }
 

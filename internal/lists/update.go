@@ -141,6 +141,9 @@ func (c *Catalog) Update(ctx context.Context, opt UpdateOptions) ([]UpdateResult
 		} else {
 			r, err = c.commit(s, fs.Format, files, infos, "update", pol)
 		}
+		if rerr := recordUpdate(c.root, r, time.Now()); rerr != nil {
+			c.log.Warn("record update outcome", "source", s.ID, "error", rerr)
+		}
 		results = append(results, r)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", s.ID, err))
@@ -360,7 +363,7 @@ func (c *Catalog) commit(src Source, f Format, files parse.Files, infos []FileIn
 	default:
 		m.Published = m.Stored.Format(time.DateOnly)
 		m.PublishedFrom = method + " time"
-		m.Notes = append(m.Notes, fmt.Sprintf("publication date unknown (the %s files carry none): the %s date is used", f, method))
+		m.Notes = append(m.Notes, fmt.Sprintf("publication date unknown (the %s files carry none): recorded %s, the %s date, so staleness warnings count from the %s, not from the publication", f, m.Published, method, method))
 	}
 	m.Version = versionName(m.Published, hash)
 	if old != nil && old.ds != nil {
