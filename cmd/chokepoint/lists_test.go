@@ -90,7 +90,7 @@ func TestListsJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("decode: %v", err)
 	}
-	want := map[string]int{"us_ofac_sdn": 16689, "un_sc": 1003, "eu_fsf": 5, "gb_fcdo": 5, "us_csl": 13}
+	want := map[string]int{"us_ofac_sdn": 16689, "un_sc": 1003, "eu_fsf": 5, "gb_fcdo": 5, "us_csl": 3625}
 	if len(got.Sources) != 6 {
 		t.Fatalf("%d sources, want 6", len(got.Sources))
 	}
@@ -168,7 +168,7 @@ func TestListsUpdateImportDiff(t *testing.T) {
 		{"UpdateUnchanged", []string{"lists", "update", "--source", "un_sc", "--base-url", srv.URL}, 0,
 			[]string{"un_sc: unchanged (2026-02-27+"}},
 		{"UpdateMissing", []string{"lists", "update", "--source", "us_csl", "--base-url", srv.URL}, 1,
-			[]string{"us_csl: refused: download consolidated.csv", "404", "still serving 2025-06-25+"}},
+			[]string{"us_csl: refused: download consolidated.csv", "404", "still serving 2022-05-16+"}},
 		{"ImportShrinkRefused", append([]string{"lists", "import", "us_ofac_sdn"}, sdnSet(t, cliSDN2021)...), 1,
 			[]string{"us_ofac_sdn: refused: 8976 entities, down from 14965", "shrinks by 40.0%"}},
 		{"ImportForced", append([]string{"lists", "import", "us_ofac_sdn", "--force"}, sdnSet(t, cliSDN2021)...), 0,

@@ -47,7 +47,7 @@ var officialFiles = map[string]map[string]string{
 	"un_sc":   {"consolidated.xml": unFile},
 	"eu_fsf":  {"eu_fsf.xml": samples + "eu-fsf-xml/eu-fsf-excerpt-2026-08-05.xml"},
 	"gb_fcdo": {"uk_sanctions_list.xml": samples + "uk-sanctions-list-xml/uk-sanctions-list-excerpt-2026-09-10.xml"},
-	"us_csl":  {"consolidated.csv": samples + "us-csl-csv/consolidated-excerpt.csv"},
+	"us_csl":  {"consolidated.csv": samples + "us-csl-csv-full/consolidated.csv"},
 }
 
 var versionRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}\+[0-9a-f]{8}$`)
@@ -109,7 +109,7 @@ func TestOpenBundle(t *testing.T) {
 		{"un_sc", "2026-02-27", 1003, 1003, map[string]int{"person": 730, "organization": 273}, ""},
 		{"eu_fsf", "2026-08-05", 5, 5, nil, "excerpt: 5 records"},
 		{"gb_fcdo", "2026-09-10", 5, 5, nil, "excerpt: 5 records"},
-		{"us_csl", "2025-06-25", 13, 13, nil, "excerpt: 13 records"},
+		{"us_csl", "2022-05-16", 3625, 3625, nil, "full list of May 2022 (14,160 rows, 2,001 of them Entity List)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {

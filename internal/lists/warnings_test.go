@@ -37,6 +37,7 @@ func TestWarningsBundle(t *testing.T) {
 		"un_sc":        {lists.WarnStale},
 		"eu_fsf":       {lists.WarnExcerpt, lists.WarnStale},
 		"gb_fcdo":      {lists.WarnExcerpt, lists.WarnStale},
+		"us_csl":       {lists.WarnStale},
 	}
 	for src, k := range want {
 		if got := kinds(ws, src); strings.Join(got, ",") != strings.Join(k, ",") {
