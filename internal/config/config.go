@@ -26,6 +26,8 @@ type Config struct {
 	// MaxListAge is how long after its publication a list version serves
 	// before every screening result warns that it is stale.
 	MaxListAge time.Duration
+	// UpdateTimeout is how long `lists update` waits on a silent server.
+	UpdateTimeout time.Duration
 	// Addr is the listen address of serve.
 	Addr string
 	// LogLevel is debug, info, warn or error.
@@ -51,13 +53,14 @@ func New() Config {
 		dir = filepath.Join(x, "chokepoint")
 	}
 	return Config{
-		DataDir:    dir,
-		MaxShrink:  0.10,
-		Threshold:  0.80,
-		MaxListAge: 7 * 24 * time.Hour,
-		Addr:       "127.0.0.1:8080",
-		LogLevel:   "info",
-		LogFormat:  "text",
+		DataDir:       dir,
+		MaxShrink:     0.10,
+		Threshold:     0.80,
+		MaxListAge:    7 * 24 * time.Hour,
+		UpdateTimeout: 30 * time.Second,
+		Addr:          "127.0.0.1:8080",
+		LogLevel:      "info",
+		LogFormat:     "text",
 	}
 }
 
@@ -68,6 +71,7 @@ var Vars = []struct{ Name, Field, Help string }{
 	{"CHOKEPOINT_MAX_SHRINK", "MaxShrink", "largest share (0..1) a new list version may shrink by"},
 	{"CHOKEPOINT_THRESHOLD", "Threshold", "default match threshold in [0,1]"},
 	{"CHOKEPOINT_MAX_LIST_AGE", "MaxListAge", "age past publication (such as 7d or 36h) after which results warn that a list is stale"},
+	{"CHOKEPOINT_UPDATE_TIMEOUT", "UpdateTimeout", "how long lists update waits on a silent server (such as 30s)"},
 	{"CHOKEPOINT_ADDR", "Addr", "listen address of serve"},
 	{"CHOKEPOINT_LOG_LEVEL", "LogLevel", "debug, info, warn or error"},
 	{"CHOKEPOINT_LOG_FORMAT", "LogFormat", "text or json"},
@@ -126,6 +130,12 @@ func (c *Config) set(name, val string) error {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		c.MaxListAge = d
+	case "CHOKEPOINT_UPDATE_TIMEOUT":
+		d, err := time.ParseDuration(val)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("%s: %q is not a positive duration such as 30s", name, val)
+		}
+		c.UpdateTimeout = d
 	case "CHOKEPOINT_ADDR":
 		c.Addr = val
 	case "CHOKEPOINT_LOG_LEVEL":
