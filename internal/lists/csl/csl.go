@@ -156,16 +156,23 @@ func qualifySharedIDs(es []*entity.Entity, count map[string]int) int {
 	if shared == 0 {
 		return 0
 	}
-	taken := make(map[string]int)
+	// Ids in use, so that a qualified id never takes another row's _id.
+	taken := make(map[string]bool, len(es))
+	for _, e := range es {
+		if count[e.SourceID] < 2 {
+			taken[e.SourceID] = true
+		}
+	}
 	for _, e := range es {
 		if count[e.SourceID] < 2 {
 			continue
 		}
-		id := e.SourceID + "-" + e.Properties[PropList][0]
-		taken[id]++
-		if n := taken[id]; n > 1 {
-			id += "-" + strconv.Itoa(n)
+		base := e.SourceID + "-" + e.Properties[PropList][0]
+		id := base
+		for n := 2; taken[id]; n++ {
+			id = base + "-" + strconv.Itoa(n)
 		}
+		taken[id] = true
 		e.SourceID, e.ID = id, Source+":"+id
 	}
 	return shared

@@ -310,6 +310,8 @@ func TestParseUndatedBirthNoted(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(minimal))
+	// The same row twice: a shared _id.
+	f.Add([]byte(minimal + strings.SplitN(minimal, "\n", 2)[1]))
 	f.Add([]byte("source,entity_number,type,programs,name,addresses,alt_names,ids,dates_of_birth,vessel_flag\n" +
 		"Specially Designated Nationals (SDN) - Treasury Department,23156,Vessel,DPRK4,7-28,\"Meiktila, MM\",,\"IMO 8898831, Vessel Registration Identification; North Korea Sanctions Regulations, sections 510.201 and 510.210, Secondary sanctions risk:\",1955,Iran\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
