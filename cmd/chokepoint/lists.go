@@ -56,15 +56,18 @@ func runLists(ctx context.Context, e *env, args []string) error {
 	}
 	st := cat.Sources()
 	load := loadStats(cat)
+	warnings := warner(e).Warnings(cat.Datasets())
 	if *asJSON {
 		return writeJSON(e.stdout, struct {
-			Sources []lists.SourceStatus `json:"sources"`
-			Load    loadInfo             `json:"load"`
-		}{st, load})
+			Sources  []lists.SourceStatus `json:"sources"`
+			Load     loadInfo             `json:"load"`
+			Warnings []lists.Warning      `json:"warnings"`
+		}{st, load, warnings})
 	}
 	printSources(e.stdout, st, *verbose)
 	fmt.Fprintf(e.stdout, "\nloaded %d sources, %d entities in %.0f ms; Go heap %.1f MB, RSS %.1f MB\n",
 		load.Sources, load.Entities, load.Millis, load.HeapMB, load.RSSMB)
+	printWarnings(e.stdout, warnings)
 	return nil
 }
 

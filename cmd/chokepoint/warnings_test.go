@@ -64,6 +64,11 @@ func TestScreenWarnsAboutLists(t *testing.T) {
 		t.Errorf("batch: exit %d, stderr lacks the un_sc staleness warning:\n%s", code, errOut)
 	}
 
+	code, out, _ = runWith(t, env, "lists")
+	if code != 0 || !strings.Contains(out, "warning: us_csl: version 2022-05-16+") {
+		t.Errorf("lists: exit %d, output lacks the us_csl staleness warning:\n%s", code, out)
+	}
+
 	if code, _, errOut = runWith(t, []string{"CHOKEPOINT_MAX_LIST_AGE=soon"}, "screen", "x"); code != 2 || !strings.Contains(errOut, "CHOKEPOINT_MAX_LIST_AGE") {
 		t.Errorf("bad age: exit %d, stderr %q; want 2 naming the variable", code, errOut)
 	}

@@ -87,6 +87,14 @@ func TestRefuseIncomplete(t *testing.T) {
 			[]string{"consolidated.xml:", "truncated"}},
 		{"UNUndated", "un_sc", func(t *testing.T) []string { return []string{writeAs(t, "consolidated.xml", unUndated)} },
 			[]string{"consolidated.xml", "no publication date", "dateGenerated"}},
+		{"UKCSVUndated", "gb_fcdo", func(t *testing.T) []string {
+			data, err := os.ReadFile("uk/testdata/uk-sanctions-list-excerpt-2026-09-10.csv")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, rest, _ := bytes.Cut(data, []byte("\n")) // the "Report Date:" line
+			return []string{writeAs(t, "uk.csv", rest)}
+		}, []string{"uk_sanctions_list.csv", "no publication date (the Report Date line)"}},
 		{"OFACXMLUndated", "us_ofac_cons", func(t *testing.T) []string { return []string{writeAs(t, "consolidated.xml", classicUndated)} },
 			[]string{"consolidated.xml", "no publication date", "Publish_Date"}},
 	}
