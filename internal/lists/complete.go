@@ -69,7 +69,7 @@ func checkWhole(f Format, part int, name string, data []byte) (note string, err 
 			}
 		}
 		return "", &parse.Error{File: name, Line: line, Offset: int64(end), Err: fmt.Errorf(
-			"%w: no end-of-file marker (0x1A) after the last row (line %d); OFAC ends every CSV file it publishes with one, so this copy was cut short or altered", parse.ErrTruncated, line)}
+			"%w: no end-of-file marker (0x1A) after this last row; OFAC ends every CSV file it publishes with one, so this copy was cut short or altered", parse.ErrTruncated)}
 	case xmlRoots[f] != "":
 		root := xmlRoots[f]
 		m := closingTag.FindSubmatch(data[max(0, end-512):])
