@@ -60,6 +60,8 @@ func runBatchScreen(ctx context.Context, e *env, in, out string, threshold float
 	if err != nil {
 		return fmt.Errorf("screen %s: %w", in, err)
 	}
+	// After the summary, where a person reading it looks.
+	printWarnings(e.stderr, warner(e).Warnings(eng.Datasets()))
 	if tmp != nil {
 		if err := tmp.Sync(); err != nil {
 			return err

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/chokepoint-dev/chokepoint/internal/lists"
 	"github.com/chokepoint-dev/chokepoint/internal/match"
@@ -27,4 +28,21 @@ func loadEngine(ctx context.Context, e *env) (*match.Engine, error) {
 		return nil, err
 	}
 	return match.New(cat.Datasets()), nil
+}
+
+// warner computes the list warnings every screening result carries, with
+// the configured staleness limit and the update records of the data dir.
+func warner(e *env) *lists.Warner {
+	return &lists.Warner{DataDir: e.cfg.DataDir, MaxAge: e.cfg.MaxListAge}
+}
+
+// printWarnings writes one line per list warning, so a result screened
+// against an excerpt, a stale list or one whose update failed says so.
+func printWarnings(w io.Writer, ws []lists.Warning) {
+	for _, x := range ws {
+		fmt.Fprintf(w, "warning: %s\n", x)
+	}
+	if len(ws) > 0 {
+		fmt.Fprintln(w, "Run `chokepoint lists update` for the current, whole lists (see `chokepoint lists`).")
+	}
 }

@@ -19,7 +19,7 @@ import (
 
 const listsSynopsis = `lists [-v] [--json]
        chokepoint lists show ID [--json]
-       chokepoint lists update [--source S]... [--base-url URL] [--max-shrink F] [--force] [--json]
+       chokepoint lists update [--source S]... [--base-url URL] [--timeout D] [--max-shrink F] [--force] [--json]
        chokepoint lists import SOURCE PATH... [--max-shrink F] [--force] [--json]
        chokepoint lists diff SOURCE [FROM TO] [-v] [--json]
        chokepoint lists versions SOURCE [--json]`
@@ -56,15 +56,18 @@ func runLists(ctx context.Context, e *env, args []string) error {
 	}
 	st := cat.Sources()
 	load := loadStats(cat)
+	warnings := warner(e).Warnings(cat.Datasets())
 	if *asJSON {
 		return writeJSON(e.stdout, struct {
-			Sources []lists.SourceStatus `json:"sources"`
-			Load    loadInfo             `json:"load"`
-		}{st, load})
+			Sources  []lists.SourceStatus `json:"sources"`
+			Load     loadInfo             `json:"load"`
+			Warnings []lists.Warning      `json:"warnings"`
+		}{st, load, warnings})
 	}
 	printSources(e.stdout, st, *verbose)
 	fmt.Fprintf(e.stdout, "\nloaded %d sources, %d entities in %.0f ms; Go heap %.1f MB, RSS %.1f MB\n",
 		load.Sources, load.Entities, load.Millis, load.HeapMB, load.RSSMB)
+	printWarnings(e.stdout, warnings)
 	return nil
 }
 
@@ -352,10 +355,11 @@ func (f shrinkFlags) options() (lists.Options, error) {
 }
 
 func runListsUpdate(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "lists update", "lists update [--source S]... [--base-url URL] [--max-shrink F] [--force] [--json]")
+	fs := newFlagSet(e, "lists update", "lists update [--source S]... [--base-url URL] [--timeout D] [--max-shrink F] [--force] [--json]")
 	var sources stringList
 	fs.Var(&sources, "source", "update only this source (repeatable)")
 	baseURL := fs.String("base-url", "", "fetch every file as <base-url>/<source>/<file> instead of the official URLs")
+	timeout := fs.Duration("timeout", e.cfg.UpdateTimeout, "give up on a server silent for this long")
 	sf := addShrinkFlags(fs, e)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -374,7 +378,10 @@ func runListsUpdate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := cat.Update(ctx, lists.UpdateOptions{Sources: sources, BaseURL: *baseURL})
+	if *timeout <= 0 {
+		return &usageError{fmt.Sprintf("--timeout %v: want a positive duration such as 30s", *timeout)}
+	}
+	res, err := cat.Update(ctx, lists.UpdateOptions{Sources: sources, BaseURL: *baseURL, Timeout: *timeout, Progress: e.stderr})
 	if err != nil && !errors.Is(err, lists.ErrRefused) {
 		return err
 	}
@@ -422,6 +429,11 @@ func reportResults(e *env, res []lists.UpdateResult, asJSON, refused bool) error
 			for _, f := range r.Files {
 				if r.Status == lists.StatusUpdated && f.Unchanged {
 					fmt.Fprintf(e.stdout, "  %s unchanged (sha256 %s), not stored again\n", f.Name, f.SHA256[:12])
+				}
+			}
+			if r.Status == lists.StatusUpdated {
+				for _, n := range r.Notes {
+					fmt.Fprintf(e.stdout, "  note: %s\n", n)
 				}
 			}
 		}

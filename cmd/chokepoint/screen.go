@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
+	"github.com/chokepoint-dev/chokepoint/internal/lists"
 	"github.com/chokepoint-dev/chokepoint/internal/match"
 )
 
@@ -63,17 +64,20 @@ func runScreen(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	warnings := warner(e).Warnings(eng.Datasets())
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
-			Query   match.Query       `json:"query"`
-			Matches []match.Match     `json:"matches"`
-			Lists   map[string]string `json:"lists"`
-		}{q, nonNil(ms), listVersions(eng)})
+			Query    match.Query       `json:"query"`
+			Matches  []match.Match     `json:"matches"`
+			Lists    map[string]string `json:"lists"`
+			Warnings []lists.Warning   `json:"warnings"`
+		}{q, nonNil(ms), listVersions(eng), warnings})
 	}
 	if len(ms) == 0 {
 		fmt.Fprintf(e.stdout, "No match or near match for %q at threshold %.2f (lists: %s).\n", q.Name, *threshold, listSummary(eng))
+		printWarnings(e.stdout, warnings)
 		return nil
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
@@ -94,6 +98,7 @@ func runScreen(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	fmt.Fprintf(e.stdout, "\nLists: %s\n", listSummary(eng))
+	printWarnings(e.stdout, warnings)
 	return nil
 }
 

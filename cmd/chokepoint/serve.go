@@ -65,6 +65,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		MaxBodyBytes: *maxBody,
 		MaxQueries:   *maxQueries,
 		Threshold:    e.cfg.Threshold,
+		Warner:       warner(e),
 		Logger:       log,
 	})
 	ln, err := net.Listen("tcp", *addr)

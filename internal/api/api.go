@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
+	"github.com/chokepoint-dev/chokepoint/internal/lists"
 	"github.com/chokepoint-dev/chokepoint/internal/match"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -53,6 +54,10 @@ type Deps struct {
 	// APIKeys, when not empty, are the bearer tokens every /v1/ route
 	// requires. /healthz, /readyz and /metrics stay open.
 	APIKeys []string
+	// Warner computes the list warnings (excerpt, stale, failed update)
+	// every screening response carries; nil means a lists.Warner with the
+	// default age limit and no data directory.
+	Warner ListWarner
 	// MaxBodyBytes caps a request body; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// MaxQueries caps the queries of one screening request; 0 means
@@ -75,11 +80,21 @@ type Engine struct {
 	p atomic.Pointer[loaded]
 }
 
+// ListWarner says what a result screened against datasets cannot be
+// trusted for; *lists.Warner implements it.
+type ListWarner interface {
+	Warnings(datasets []*entity.Dataset) []lists.Warning
+}
+
 // loaded is one screener and what the API derives from it once, at swap
 // time rather than per request.
 type loaded struct {
-	s     Screener
-	lists map[string]ListInfo
+	// warnings is the encoded list warnings and when they were computed:
+	// they change with time (a list turns stale), so they are refreshed
+	// once a minute rather than fixed at swap time.
+	warnings atomic.Pointer[encodedWarnings]
+	s        Screener
+	lists    map[string]ListInfo
 	// listsJSON is lists encoded once: every screening response carries it.
 	listsJSON json.RawMessage
 	details   map[string]ListDetail
@@ -144,6 +159,7 @@ type ListDetail struct {
 // server is the handler's state; handlers are its methods.
 type server struct {
 	engine     *Engine
+	warner     ListWarner
 	orders     OrderChecker
 	keys       [][sha256.Size]byte
 	maxBody    int64
@@ -169,12 +185,16 @@ func newServer(deps Deps) *server {
 	}
 	s := &server{
 		engine:     deps.Engine,
+		warner:     deps.Warner,
 		orders:     deps.Orders,
 		maxBody:    deps.MaxBodyBytes,
 		maxQueries: deps.MaxQueries,
 		threshold:  deps.Threshold,
 		log:        deps.Logger,
 		mux:        http.NewServeMux(),
+	}
+	if s.warner == nil {
+		s.warner = &lists.Warner{}
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBodyBytes
@@ -325,4 +345,32 @@ func plainID(s string) bool {
 		}
 	}
 	return true
+}
+
+// encodedWarnings is the JSON array of the list warnings at one time.
+type encodedWarnings struct {
+	at   time.Time
+	list []lists.Warning
+	json []byte
+}
+
+// warningsTTL is how long computed list warnings are reused.
+const warningsTTL = time.Minute
+
+// listWarnings returns the list warnings for l, computed at most once a
+// minute per engine.
+func (s *server) listWarnings(l *loaded) *encodedWarnings {
+	now := time.Now()
+	if w := l.warnings.Load(); w != nil && now.Sub(w.at) < warningsTTL && !now.Before(w.at) {
+		return w
+	}
+	ws := s.warner.Warnings(l.s.Datasets())
+	if ws == nil {
+		ws = []lists.Warning{}
+	}
+	// A slice of plain structs always encodes.
+	b, _ := json.Marshal(ws)
+	w := &encodedWarnings{at: now, list: ws, json: b}
+	l.warnings.Store(w)
+	return w
 }

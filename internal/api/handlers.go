@@ -14,6 +14,7 @@ import (
 
 	"github.com/chokepoint-dev/chokepoint/internal/country"
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
+	"github.com/chokepoint-dev/chokepoint/internal/lists"
 	"github.com/chokepoint-dev/chokepoint/internal/match"
 )
 
@@ -35,6 +36,9 @@ type ScreenRequest struct {
 type ScreenResponse struct {
 	Results []ScreenResult      `json:"results"`
 	Lists   map[string]ListInfo `json:"lists"`
+	// Warnings name the lists screened against that are excerpts, stale
+	// or whose last update failed; empty when there is nothing to say.
+	Warnings []lists.Warning `json:"warnings"`
 }
 
 // ScreenResult holds one query's matches, best first.
@@ -52,7 +56,8 @@ type EntityResponse struct {
 
 // ListsResponse is the body of GET /v1/lists.
 type ListsResponse struct {
-	Lists map[string]ListDetail `json:"lists"`
+	Lists    map[string]ListDetail `json:"lists"`
+	Warnings []lists.Warning       `json:"warnings"`
 }
 
 // loaded returns the current engine, or a 503 when the lists are not
@@ -132,7 +137,7 @@ func (s *server) screen(w http.ResponseWriter, r *http.Request) {
 	}
 	s.metrics.queries.Add(float64(len(req.Queries)))
 	s.metrics.matches.Add(float64(matches))
-	s.writeScreenResponse(w, r, results, l.listsJSON)
+	s.writeScreenResponse(w, r, results, l.listsJSON, s.listWarnings(l).json)
 }
 
 // writeScreenResponse writes a ScreenResponse whose lists part was encoded
@@ -140,7 +145,7 @@ func (s *server) screen(w http.ResponseWriter, r *http.Request) {
 // rather than passed as a json.RawMessage field: encoding/json validates
 // and compacts a RawMessage on every Marshal, which cost 7% of a busy
 // server's CPU.
-func (s *server) writeScreenResponse(w http.ResponseWriter, r *http.Request, results []ScreenResult, lists []byte) {
+func (s *server) writeScreenResponse(w http.ResponseWriter, r *http.Request, results []ScreenResult, listsJSON, warnings []byte) {
 	b := getBuf()
 	defer putBuf(b)
 	b.WriteString(`{"results":`)
@@ -150,7 +155,9 @@ func (s *server) writeScreenResponse(w http.ResponseWriter, r *http.Request, res
 	}
 	b.Truncate(b.Len() - 1) // the encoder's newline
 	b.WriteString(`,"lists":`)
-	b.Write(lists)
+	b.Write(listsJSON)
+	b.WriteString(`,"warnings":`)
+	b.Write(warnings)
 	b.WriteString("}\n")
 	writeBody(w, http.StatusOK, b.Bytes())
 }
@@ -313,7 +320,7 @@ func (s *server) lists(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, ListsResponse{Lists: l.details})
+	s.writeJSON(w, http.StatusOK, ListsResponse{Lists: l.details, Warnings: s.listWarnings(l).list})
 }
 
 func (s *server) healthz(w http.ResponseWriter, r *http.Request) {

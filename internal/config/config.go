@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is the effective configuration.
@@ -22,6 +23,11 @@ type Config struct {
 	MaxShrink float64
 	// Threshold is the default match threshold.
 	Threshold float64
+	// MaxListAge is how long after its publication a list version serves
+	// before every screening result warns that it is stale.
+	MaxListAge time.Duration
+	// UpdateTimeout is how long `lists update` waits on a silent server.
+	UpdateTimeout time.Duration
 	// Addr is the listen address of serve.
 	Addr string
 	// LogLevel is debug, info, warn or error.
@@ -47,12 +53,14 @@ func New() Config {
 		dir = filepath.Join(x, "chokepoint")
 	}
 	return Config{
-		DataDir:   dir,
-		MaxShrink: 0.10,
-		Threshold: 0.80,
-		Addr:      "127.0.0.1:8080",
-		LogLevel:  "info",
-		LogFormat: "text",
+		DataDir:       dir,
+		MaxShrink:     0.10,
+		Threshold:     0.80,
+		MaxListAge:    7 * 24 * time.Hour,
+		UpdateTimeout: 30 * time.Second,
+		Addr:          "127.0.0.1:8080",
+		LogLevel:      "info",
+		LogFormat:     "text",
 	}
 }
 
@@ -62,6 +70,8 @@ var Vars = []struct{ Name, Field, Help string }{
 	{"CHOKEPOINT_DATA_DIR", "DataDir", "directory for downloaded and imported list versions"},
 	{"CHOKEPOINT_MAX_SHRINK", "MaxShrink", "largest share (0..1) a new list version may shrink by"},
 	{"CHOKEPOINT_THRESHOLD", "Threshold", "default match threshold in [0,1]"},
+	{"CHOKEPOINT_MAX_LIST_AGE", "MaxListAge", "age past publication (such as 7d or 36h) after which results warn that a list is stale"},
+	{"CHOKEPOINT_UPDATE_TIMEOUT", "UpdateTimeout", "how long lists update waits on a silent server (such as 30s)"},
 	{"CHOKEPOINT_ADDR", "Addr", "listen address of serve"},
 	{"CHOKEPOINT_LOG_LEVEL", "LogLevel", "debug, info, warn or error"},
 	{"CHOKEPOINT_LOG_FORMAT", "LogFormat", "text or json"},
@@ -114,6 +124,18 @@ func (c *Config) set(name, val string) error {
 		} else {
 			c.Threshold = f
 		}
+	case "CHOKEPOINT_MAX_LIST_AGE":
+		d, err := ParseAge(val)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		c.MaxListAge = d
+	case "CHOKEPOINT_UPDATE_TIMEOUT":
+		d, err := time.ParseDuration(val)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("%s: %q is not a positive duration such as 30s", name, val)
+		}
+		c.UpdateTimeout = d
 	case "CHOKEPOINT_ADDR":
 		c.Addr = val
 	case "CHOKEPOINT_LOG_LEVEL":
@@ -132,6 +154,9 @@ func (c *Config) Validate() error {
 	if c.MaxShrink < 0 || c.MaxShrink > 1 {
 		errs = append(errs, fmt.Errorf("max shrink %v: want a share between 0 and 1", c.MaxShrink))
 	}
+	if c.MaxListAge <= 0 {
+		errs = append(errs, fmt.Errorf("max list age %v: want a positive age such as 7d", c.MaxListAge))
+	}
 	if c.Threshold <= 0 || c.Threshold > 1 {
 		errs = append(errs, fmt.Errorf("threshold %v: want a score in (0,1]", c.Threshold))
 	}
@@ -146,4 +171,20 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("log format %q: want text or json", c.LogFormat))
 	}
 	return errors.Join(errs...)
+}
+
+// ParseAge reads an age as whole days ("7d") or a Go duration ("36h").
+func ParseAge(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days <= 0 {
+			return 0, fmt.Errorf("%q: want a positive number of days such as 7d, or a duration such as 36h", s)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%q: want a positive number of days such as 7d, or a duration such as 36h", s)
+	}
+	return d, nil
 }

@@ -383,6 +383,10 @@ type Dataset struct {
 	// Notes are facts about this version a user must know, such as rows
 	// that refer to missing records.
 	Notes []string `json:"notes,omitempty"`
+	// Excerpt is set when the version holds only some of the list's
+	// records (the bundled samples of some lists), so that every result
+	// screened against it can say so.
+	Excerpt bool `json:"excerpt,omitempty"`
 }
 
 // Counts returns the number of entities by type.

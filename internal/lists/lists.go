@@ -322,7 +322,7 @@ func loadBundle(src Source, b bundle.Source) (*entity.Dataset, Meta, error) {
 	}
 	m.ContentHash = contentHash(m.Files)
 	m.Version = versionName(m.Published, m.ContentHash)
-	ds, err := parseChecked(src.ID, m.Format, files)
+	ds, err := parseCheckedSkipping(src.ID, m.Format, files, b.SkipLists)
 	if err != nil {
 		return nil, m, err
 	}
@@ -332,6 +332,7 @@ func loadBundle(src Source, b bundle.Source) (*entity.Dataset, Meta, error) {
 	}
 	m.Counts, m.Total = countsOf(ds), len(ds.Entities)
 	finish(ds, m)
+	ds.Excerpt = b.Excerpt
 	return ds, m, nil
 }
 
@@ -368,9 +369,22 @@ func finish(ds *entity.Dataset, m Meta) {
 // parseChecked parses files and validates the result completely: the
 // source it claims, at least one entity, every entity valid, no id twice.
 func parseChecked(source string, f Format, files parse.Files) (*entity.Dataset, error) {
+	return parseCheckedSkipping(source, f, files, nil)
+}
+
+// parseCheckedSkipping is parseChecked leaving out the entities of the
+// lists named in skip (by their "list" property, as the CSL sets it),
+// before relations are resolved so none points at a left-out entity.
+func parseCheckedSkipping(source string, f Format, files parse.Files, skip []string) (*entity.Dataset, error) {
 	ds, err := parseFiles(source, f, files)
 	if err != nil {
 		return nil, err
+	}
+	if len(skip) > 0 {
+		ds.Entities = slices.DeleteFunc(ds.Entities, func(e *entity.Entity) bool {
+			l := e.Properties["list"]
+			return len(l) > 0 && slices.Contains(skip, l[0])
+		})
 	}
 	if err := validate(ds, source); err != nil {
 		return nil, err

@@ -47,7 +47,7 @@ var officialFiles = map[string]map[string]string{
 	"un_sc":   {"consolidated.xml": unFile},
 	"eu_fsf":  {"eu_fsf.xml": samples + "eu-fsf-xml/eu-fsf-excerpt-2026-08-05.xml"},
 	"gb_fcdo": {"uk_sanctions_list.xml": samples + "uk-sanctions-list-xml/uk-sanctions-list-excerpt-2026-09-10.xml"},
-	"us_csl":  {"consolidated.csv": samples + "us-csl-csv/consolidated-excerpt.csv"},
+	"us_csl":  {"consolidated.csv": samples + "us-csl-csv-full/consolidated.csv"},
 }
 
 var versionRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}\+[0-9a-f]{8}$`)
@@ -109,7 +109,7 @@ func TestOpenBundle(t *testing.T) {
 		{"un_sc", "2026-02-27", 1003, 1003, map[string]int{"person": 730, "organization": 273}, ""},
 		{"eu_fsf", "2026-08-05", 5, 5, nil, "excerpt: 5 records"},
 		{"gb_fcdo", "2026-09-10", 5, 5, nil, "excerpt: 5 records"},
-		{"us_csl", "2025-06-25", 13, 13, nil, "excerpt: 13 records"},
+		{"us_csl", "2022-05-16", 3625, 3625, nil, "full list of May 2022 (14,160 rows, 2,001 of them Entity List)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {
@@ -368,7 +368,8 @@ func TestUpdateLifecycle(t *testing.T) {
 		{"WrongFormat", "us_ofac_sdn", "sdn.csv", un, 0, "sdn.csv: content is un-xml, want the OFAC CSV main table"},
 		{"WrongTable", "us_ofac_sdn", "sdn.csv", sharedtest.Read(t, sdn2021+"alt.csv"), 0, "content is the OFAC CSV alias table"},
 		{"TruncatedCSV", "us_ofac_sdn", "sdn.csv", truncateInQuote(sdn), 0, "file is truncated"},
-		{"Shrink", "us_ofac_sdn", "sdn.csv", sharedtest.Read(t, sdn2019+"sdn.csv"), 0, "shrinks by"},
+		{"Shrink", "us_ofac_sdn", "sdn.csv", append(cutLines(t, sdn, 2000), 0x1A), 0, "shrinks by"},
+		{"Incomplete2019", "us_ofac_sdn", "sdn.csv", sharedtest.Read(t, sdn2019+"sdn.csv"), 0, "no end-of-file marker (0x1A)"},
 		{"ServerError", "us_ofac_sdn", "add.csv", nil, http.StatusInternalServerError, "HTTP 500"},
 		{"Missing", "us_ofac_sdn", "alt.csv", nil, http.StatusNotFound, "404"},
 	}
@@ -406,9 +407,10 @@ func TestUpdateLifecycle(t *testing.T) {
 	})
 
 	t.Run("ForceShrink", func(t *testing.T) {
-		srv.serveSet(t, sdn2019)
+		srv.serveSet(t, sdn2021)
+		srv.set("us_ofac_sdn", "sdn.csv", append(cutLines(t, sdn, 2000), 0x1A))
 		r := update(t, c, srv, lists.UpdateOptions{Force: true})
-		if r.Status != lists.StatusUpdated || !strings.Contains(r.Forced, "--force") || r.Total != 7379 {
+		if r.Status != lists.StatusUpdated || !strings.Contains(r.Forced, "--force") || r.Total != 8011 {
 			t.Fatalf("got %s, want updated with an audit note", r)
 		}
 		if s := status(t, open(t, dir, lists.Options{Sources: sdnUN}), "us_ofac_sdn"); s.Forced == "" || s.Version != r.To {

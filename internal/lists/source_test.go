@@ -126,7 +126,7 @@ func FuzzParseDetected(f *testing.F) {
 		}
 		fs, _ := src.format(d.Format)
 		files := parse.Files{fs.Files[d.Part].Name: data}
-		if err := checkFormat(src, d.Format, files); err != nil {
+		if _, err := checkFormat(src, d.Format, files); err != nil {
 			return
 		}
 		ds, err := parseChecked(src.ID, d.Format, files)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
 	"github.com/chokepoint-dev/chokepoint/internal/lists/parse"
+	"github.com/chokepoint-dev/chokepoint/internal/progress"
 )
 
 // Update statuses.
@@ -37,7 +38,18 @@ type UpdateOptions struct {
 	MaxShrink *float64
 	// Force accepts shrinks and older publications with an audit note.
 	Force bool
+	// Timeout is how long a server may stay silent (no connection, no
+	// headers, no bytes of the body) before the download is given up; 0
+	// means DefaultTimeout. A slow server that keeps sending is waited for.
+	Timeout time.Duration
+	// Progress, when not nil, receives a progress line per download; it
+	// is drawn only on a terminal unless ForceProgress is set.
+	Progress      io.Writer
+	ForceProgress bool
 }
+
+// DefaultTimeout is how long Update waits on a silent server.
+const DefaultTimeout = 30 * time.Second
 
 // UpdateResult says what an update or import did to one source.
 type UpdateResult struct {
@@ -133,13 +145,16 @@ func (c *Catalog) Update(ctx context.Context, opt UpdateOptions) ([]UpdateResult
 			return results, err
 		}
 		fs := s.Formats[0]
-		files, infos, err := c.download(ctx, s, fs, opt.BaseURL)
+		files, infos, err := c.download(ctx, s, fs, opt)
 		var r UpdateResult
 		if err != nil {
 			r = c.refused(s.ID, err)
 			err = &refusal{err}
 		} else {
 			r, err = c.commit(s, fs.Format, files, infos, "update", pol)
+		}
+		if rerr := recordUpdate(c.root, r, time.Now()); rerr != nil {
+			c.log.Warn("record update outcome", "source", s.ID, "error", rerr)
 		}
 		results = append(results, r)
 		if err != nil {
@@ -261,7 +276,9 @@ func (c *Catalog) refused(source string, err error) UpdateResult {
 	if ds, ok := c.Dataset(source); ok {
 		r.From = ds.Version
 	}
-	c.log.Warn("list update refused", "source", source, "reason", r.Reason)
+	// The refusal is returned to the caller, who reports it; logging it
+	// as well made the command print every error twice.
+	c.log.Debug("list update refused", "source", source, "reason", r.Reason)
 	return r
 }
 
@@ -321,7 +338,8 @@ func (c *Catalog) commit(src Source, f Format, files parse.Files, infos []FileIn
 		}
 		return res, &refusal{err}
 	}
-	if err := checkFormat(src, f, files); err != nil {
+	wholeNotes, err := checkFormat(src, f, files)
+	if err != nil {
 		return fail(err)
 	}
 	hash := contentHash(infos)
@@ -344,8 +362,11 @@ func (c *Catalog) commit(src Source, f Format, files parse.Files, infos []FileIn
 	if err != nil {
 		return fail(err)
 	}
+	if err := checkDated(f, ds, files); err != nil {
+		return fail(err)
+	}
 	m := Meta{Source: src.ID, Format: f, Method: method, Stored: time.Now().UTC(), ContentHash: hash,
-		Files: infos, Counts: countsOf(ds), Total: len(ds.Entities)}
+		Files: infos, Counts: countsOf(ds), Total: len(ds.Entities), Notes: wholeNotes}
 	switch {
 	case ds.Published != "":
 		m.Published, m.PublishedFrom = ds.Published, "file"
@@ -356,7 +377,7 @@ func (c *Catalog) commit(src Source, f Format, files parse.Files, infos []FileIn
 	default:
 		m.Published = m.Stored.Format(time.DateOnly)
 		m.PublishedFrom = method + " time"
-		m.Notes = append(m.Notes, fmt.Sprintf("publication date unknown (the %s files carry none): the %s date is used", f, method))
+		m.Notes = append(m.Notes, fmt.Sprintf("publication date unknown (the %s files carry none): recorded %s, the %s date, so staleness warnings count from the %s, not from the publication", f, m.Published, method, method))
 	}
 	m.Version = versionName(m.Published, hash)
 	if old != nil && old.ds != nil {
@@ -417,43 +438,51 @@ func (c *Catalog) commit(src Source, f Format, files parse.Files, infos []FileIn
 }
 
 // checkFormat refuses files whose content is not the format they are
-// meant to be, so a wrong file gets a plain reason before any parser sees
-// it.
-func checkFormat(src Source, f Format, files parse.Files) error {
+// meant to be, or that are not whole, so a wrong or cut file gets a plain
+// reason before any parser sees it. It returns notes on tolerated gaps.
+func checkFormat(src Source, f Format, files parse.Files) ([]string, error) {
 	fs, ok := src.format(f)
 	if !ok {
-		return fmt.Errorf("format %s is not accepted by %s (want %s)", f, src.ID, src.formatNames())
+		return nil, fmt.Errorf("format %s is not accepted by %s (want %s)", f, src.ID, src.formatNames())
 	}
+	var notes []string
 	for i, spec := range fs.Files {
 		data, ok := files[spec.Name]
 		if !ok {
 			if spec.Required {
-				return fmt.Errorf("missing %s", spec.Name)
+				return nil, fmt.Errorf("missing %s", spec.Name)
 			}
 			continue
 		}
 		if len(bytes.TrimSpace(data)) == 0 {
-			return fmt.Errorf("%s: %w", spec.Name, parse.ErrEmpty)
+			return nil, fmt.Errorf("%s: %w", spec.Name, parse.ErrEmpty)
 		}
 		d, err := Detect(head(data))
 		if err != nil {
-			return fmt.Errorf("%s: %w, want %s", spec.Name, err, f)
+			return nil, fmt.Errorf("%s: %w, want %s", spec.Name, err, f)
 		}
 		if d.Format != f || f == FormatOFACCSV && d.Part != i {
-			return fmt.Errorf("%s: content is %s, want %s", spec.Name, describe(d), describeAt(f, i))
+			return nil, fmt.Errorf("%s: content is %s, want %s", spec.Name, describe(d), describeAt(f, i))
 		}
 		if f == FormatOFACCSV || f == FormatCSLCSV || f == FormatUKCSV || f == FormatEUCSV {
 			if err := checkQuotes(data, spec.Name); err != nil {
-				return err
+				return nil, err
 			}
+		}
+		note, err := checkWhole(f, i, spec.Name, data)
+		if err != nil {
+			return nil, err
+		}
+		if note != "" {
+			notes = append(notes, note)
 		}
 	}
 	for name := range files {
 		if !slices.ContainsFunc(fs.Files, func(s FileSpec) bool { return s.Name == name }) {
-			return fmt.Errorf("%s is not a file of format %s", name, f)
+			return nil, fmt.Errorf("%s is not a file of format %s", name, f)
 		}
 	}
-	return nil
+	return notes, nil
 }
 
 // checkQuotes refuses a CSV file that ends inside a quoted field, the
@@ -490,16 +519,28 @@ func describe(d Detected) string {
 func describeAt(f Format, part int) string { return describe(Detected{Format: f, Part: part}) }
 
 // download fetches the files of fs for src.
-func (c *Catalog) download(ctx context.Context, src Source, fs FormatSpec, baseURL string) (parse.Files, []FileInfo, error) {
+func (c *Catalog) download(ctx context.Context, src Source, fs FormatSpec, opt UpdateOptions) (parse.Files, []FileInfo, error) {
 	client := c.opt.HTTPClient
 	if client == nil {
 		client = defaultClient
 	}
+	timeout := opt.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
 	files := make(parse.Files)
 	var infos []FileInfo
 	for _, f := range fs.Files {
-		u := fileURL(src, f, baseURL, c.opt.URLs)
-		data, lastMod, err := fetch(ctx, client, u, c.opt.MaxDownload)
+		u := fileURL(src, f, opt.BaseURL, c.opt.URLs)
+		var bar *progress.Bar
+		if opt.Progress != nil {
+			bar = progress.New(opt.Progress, 0, "KB", opt.ForceProgress)
+			bar.Label = src.ID + " " + f.Name
+		}
+		data, lastMod, err := fetch(ctx, client, u, c.opt.MaxDownload, timeout, bar)
+		if bar != nil {
+			bar.Clear()
+		}
 		if err != nil {
 			if !f.Required && errors.Is(err, errNotFound) {
 				continue
@@ -532,7 +573,47 @@ var defaultClient = &http.Client{
 	},
 }
 
-func fetch(ctx context.Context, client *http.Client, url string, max int64) ([]byte, string, error) {
+// errSilent is the cause of a download given up on a silent server.
+var errSilent = errors.New("server silent")
+
+// fetch downloads url. It gives up when the server sends nothing (no
+// connection, no headers, no body bytes) for timeout, however long the
+// whole download takes; bar, when not nil, shows the bytes received.
+func fetch(ctx context.Context, client *http.Client, url string, max int64, timeout time.Duration, bar *progress.Bar) ([]byte, string, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	silence := time.AfterFunc(timeout, func() { cancel(errSilent) })
+	defer silence.Stop()
+	data, lastMod, err := fetchBody(ctx, client, url, max, &watchdog{timer: silence, timeout: timeout, bar: bar})
+	if err != nil && errors.Is(context.Cause(ctx), errSilent) {
+		return nil, "", fmt.Errorf("%s: no answer for %s, giving up (a silent server; set --timeout or CHOKEPOINT_UPDATE_TIMEOUT to wait longer)", url, timeout)
+	}
+	return data, lastMod, err
+}
+
+// watchdog restarts the silence timer on every byte received and moves the
+// progress bar.
+type watchdog struct {
+	timer   *time.Timer
+	timeout time.Duration
+	bar     *progress.Bar
+	r       io.Reader
+	n, size int64
+}
+
+func (w *watchdog) Read(p []byte) (int, error) {
+	n, err := w.r.Read(p)
+	if n > 0 {
+		w.timer.Reset(w.timeout)
+		w.n += int64(n)
+		if w.bar != nil {
+			w.bar.Update(w.n>>10, w.n)
+		}
+	}
+	return n, err
+}
+
+func fetchBody(ctx context.Context, client *http.Client, url string, max int64, w *watchdog) ([]byte, string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, "", err
@@ -543,6 +624,7 @@ func fetch(ctx context.Context, client *http.Client, url string, max int64) ([]b
 		return nil, "", err
 	}
 	defer resp.Body.Close()
+	w.timer.Reset(w.timeout)
 	if resp.StatusCode == http.StatusNotFound {
 		return nil, "", fmt.Errorf("%s: %w (HTTP 404)", url, errNotFound)
 	}
@@ -552,7 +634,11 @@ func fetch(ctx context.Context, client *http.Client, url string, max int64) ([]b
 	if resp.ContentLength > max {
 		return nil, "", fmt.Errorf("%s: %d bytes, over the %d byte cap", url, resp.ContentLength, max)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
+	w.r = resp.Body
+	if w.bar != nil {
+		w.bar.SetSize(resp.ContentLength)
+	}
+	data, err := io.ReadAll(io.LimitReader(w, max+1))
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: read body: %w", url, err)
 	}

@@ -19,6 +19,8 @@ const refresh = 200 * time.Millisecond
 // size is known, the share read and the time left. It is not safe for
 // concurrent use; one goroutine drives it.
 type Bar struct {
+	// Label, when set, starts the line, naming what is in progress.
+	Label string
 	w     io.Writer
 	on    bool
 	unit  string
@@ -58,6 +60,9 @@ func (b *Bar) Update(done, read int64) {
 	b.last = now
 	elapsed := now.Sub(b.start).Seconds()
 	line := fmt.Sprintf("\r\033[K%d %s  %.0f %s/s", done, b.unit, float64(done)/elapsed, b.unit)
+	if b.Label != "" {
+		line = "\r\033[K" + b.Label + "  " + line[len("\r\033[K"):]
+	}
 	if b.size > 0 && read > 0 {
 		frac := min(float64(read)/float64(b.size), 1)
 		eta := time.Duration(elapsed * (1 - frac) / frac * float64(time.Second))
@@ -96,3 +101,7 @@ func (c *Reader) Read(p []byte) (int, error) {
 
 // N returns the number of bytes read so far.
 func (c *Reader) N() int64 { return c.n.Load() }
+
+// SetSize sets the total that read counts towards, once it is known (a
+// download's Content-Length); a size of 0 or less shows no percentage.
+func (b *Bar) SetSize(size int64) { b.size = size }

@@ -61,6 +61,10 @@ type Source struct {
 	Published string   `json:"published"`
 	Excerpt   bool     `json:"excerpt,omitempty"`
 	Notes     []string `json:"notes,omitempty"`
+	// SkipLists are the codes of lists inside an aggregated file (the
+	// CSL's "list" property) that are not screened from the bundle,
+	// because the bundle carries the publisher's own, newer file of them.
+	SkipLists []string `json:"skip_lists,omitempty"`
 	Files     []File   `json:"files"`
 }
 

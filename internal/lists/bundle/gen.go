@@ -42,6 +42,7 @@ type source struct {
 	Published string   `json:"published"`
 	Excerpt   bool     `json:"excerpt,omitempty"`
 	Notes     []string `json:"notes,omitempty"`
+	SkipLists []string `json:"skip_lists,omitempty"`
 	Files     []*file  `json:"files"`
 }
 
@@ -126,11 +127,19 @@ func main() {
 				count:  tags("<Designation>")}},
 		},
 		{
-			ID: "us_csl", Format: "csl-csv", Published: "2025-06-25", Excerpt: true,
-			Notes: []string{"excerpt: 13 records; run lists update for the full list", "publication date is the upstream commit date (2025-06-25); the CSV carries no date"},
-			Files: []*file{{Name: "consolidated.csv", from: filepath.Join(s, "us-csl-csv/consolidated-excerpt.csv"), Published: "2025-06-25", Excerpt: true,
+			// The whole CSL of mid-May 2022 rather than a current excerpt:
+			// the Entity List, MEU and Unverified List are only screened
+			// against when whole, and an old whole list says it is stale.
+			ID: "us_csl", Format: "csl-csv", Published: "2022-05-16",
+			Notes: []string{
+				"publication date is the capture date (gzip mtime 2022-05-16 upstream; latest start_date 2022-04-21); the CSV carries no date",
+				"full list of May 2022 (14,160 rows, 2,001 of them Entity List): parties listed since are not screened until lists update brings a current file",
+				"the 10,535 rows of OFAC lists (SDN, SSI, CAP, CMIC, NS-MBS, PLC, FSE) are not screened from this bundled CSL: the bundle carries OFAC's own SDN (2024-05-03) and consolidated (2025-12-19) files, and their 2022 copies would only bring back parties delisted since; the 3,625 rows of the BIS and State lists (EL, DTC, DPL, UVL, ISN, MEU) are",
+			},
+			SkipLists: []string{"SDN", "SSI", "CAP", "CMIC", "NS-MBS", "PLC", "FSE"},
+			Files: []*file{{Name: "consolidated.csv", from: filepath.Join(s, "us-csl-csv-full/consolidated.csv"), Published: "2022-05-16",
 				URL:    "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv",
-				Origin: "moov-io/watchman@11e7a4ae16f0ec522dbb444972bd5e048a80bfaa:internal/cslustest/testdata/consolidated.csv",
+				Origin: "moov-io/watchman@cb4dc141c8d7d3c58e3d17c7ea6bd4b1da1e6102:pkg/csl/testdata/consolidated.csv.gz (gunzipped)",
 				count:  csvRows}},
 		},
 	}

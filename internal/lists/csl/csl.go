@@ -78,7 +78,7 @@ func Parse(data []byte, file string) (*entity.Dataset, error) {
 
 	ds := &entity.Dataset{Source: Source}
 	seen := make(map[string]int)
-	var badDates int
+	var badDates, badListing int
 	for {
 		start := r.InputOffset()
 		rec, err := r.Read()
@@ -103,15 +103,13 @@ func Parse(data []byte, file string) (*entity.Dataset, error) {
 			}
 			return ""
 		}
-		e, bad, err := mapRow(row, current, file, line)
+		e, bad, badList, err := mapRow(row, current, file, line)
 		if err != nil {
 			return nil, err
 		}
 		badDates += bad
-		if seen[e.SourceID] > 0 {
-			if current {
-				return nil, &parse.Error{File: file, Line: line, Field: "_id", Err: fmt.Errorf("duplicate _id %q", e.SourceID)}
-			}
+		badListing += badList
+		if seen[e.SourceID] > 0 && !current {
 			base := e.SourceID
 			for n := seen[base] + 1; ; n++ {
 				if id := base + "-" + strconv.Itoa(n); seen[id] == 0 {
@@ -128,10 +126,56 @@ func Parse(data []byte, file string) (*entity.Dataset, error) {
 	if len(ds.Entities) == 0 {
 		return nil, &parse.Error{File: file, Line: 2, Err: fmt.Errorf("%w: no data rows after the header", parse.ErrFormat)}
 	}
+	if current {
+		if n := qualifySharedIDs(ds.Entities, seen); n > 0 {
+			ds.Notes = append(ds.Notes, fmt.Sprintf("%d _id values are on more than one row (an OFAC party on several of its lists, or a row repeated); those rows are identified as <_id>-<list code>", n))
+		}
+	}
+	if badListing > 0 {
+		ds.Notes = append(ds.Notes, fmt.Sprintf("%d start or end dates of listing are not valid dates (such as \"0097-06-30\"); they are kept as text in the start_date and end_date properties", badListing))
+	}
 	if badDates > 0 {
 		ds.Notes = append(ds.Notes, fmt.Sprintf("%d dates of birth were not in a known form; they are kept as text in the date_of_birth_text property", badDates))
 	}
 	return ds, nil
+}
+
+// qualifySharedIDs gives every row whose _id is on several rows the id
+// "<_id>-<list code>", and "-2", "-3"... in file order when the same list
+// repeats it. The full CSL repeats the OFAC ent_num of a party on each
+// OFAC list that names it (SDN and SSI, CAP, NS-MBS...); qualifying all of
+// them, not the later ones only, keeps an id from depending on row order.
+// It returns the number of shared _id values.
+func qualifySharedIDs(es []*entity.Entity, count map[string]int) int {
+	shared := 0
+	for _, n := range count {
+		if n > 1 {
+			shared++
+		}
+	}
+	if shared == 0 {
+		return 0
+	}
+	// Ids in use, so that a qualified id never takes another row's _id.
+	taken := make(map[string]bool, len(es))
+	for _, e := range es {
+		if count[e.SourceID] < 2 {
+			taken[e.SourceID] = true
+		}
+	}
+	for _, e := range es {
+		if count[e.SourceID] < 2 {
+			continue
+		}
+		base := e.SourceID + "-" + e.Properties[PropList][0]
+		id := base
+		for n := 2; taken[id]; n++ {
+			id = base + "-" + strconv.Itoa(n)
+		}
+		taken[id] = true
+		e.SourceID, e.ID = id, Source+":"+id
+	}
+	return shared
 }
 
 // linkedTo finds OFAC's "(Linked To: NAME)" remarks.
@@ -165,23 +209,23 @@ func listCode(label string) string {
 	return strings.ToUpper(strings.Join(strings.Fields(label), "_"))
 }
 
-func mapRow(row func(string) string, current bool, file string, line int) (e *entity.Entity, badDates int, err error) {
+func mapRow(row func(string) string, current bool, file string, line int) (e *entity.Entity, badDates, badListing int, err error) {
 	fail := func(field string, err error) error {
 		return &parse.Error{File: file, Line: line, Field: field, Err: err}
 	}
 	label := row("source")
 	if label == "" {
-		return nil, 0, fail("source", errors.New("empty source list"))
+		return nil, 0, 0, fail("source", errors.New("empty source list"))
 	}
 	code := listCode(label)
 	name := strings.Join(strings.Fields(row("name")), " ")
 	if name == "" {
-		return nil, 0, fail("name", errors.New("empty name"))
+		return nil, 0, 0, fail("name", errors.New("empty name"))
 	}
 	id := row("_id")
 	switch {
 	case current && id == "":
-		return nil, 0, fail("_id", errors.New("empty _id"))
+		return nil, 0, 0, fail("_id", errors.New("empty _id"))
 	case id != "":
 	case row("entity_number") != "":
 		id = code + "-" + row("entity_number")
@@ -193,7 +237,7 @@ func mapRow(row func(string) string, current bool, file string, line int) (e *en
 	if t := row("type"); t != "" {
 		typ, ok := entity.ParseType(t)
 		if !ok {
-			return nil, 0, fail("type", fmt.Errorf("unknown type %q", t))
+			return nil, 0, 0, fail("type", fmt.Errorf("unknown type %q", t))
 		}
 		e.Type = typ
 	} else if code == "EL" {
@@ -217,17 +261,20 @@ func mapRow(row func(string) string, current bool, file string, line int) (e *en
 	for _, k := range []string{PropLicenseRequirement, PropLicensePolicy, "federal_register_notice", "start_date", "end_date", "standard_order", "source_list_url", "source_information_url"} {
 		e.AddProperty(k, row(k))
 	}
+	// The listing dates do not decide a match, and the official file has
+	// typos in them ("0097-06-30" on Entity List rows of May 2022): a bad
+	// one is kept as text and counted, not a reason to refuse the list.
 	if d := row("start_date"); d != "" {
-		date, err := entity.ParseDate(d)
-		if err != nil {
-			return nil, 0, fail("start_date", err)
+		if date, err := entity.ParseDate(d); err != nil {
+			badListing++
+		} else {
+			date.Text = d
+			e.ListedOn = date
 		}
-		date.Text = d
-		e.ListedOn = date
 	}
 	if d := row("end_date"); d != "" {
 		if _, err := entity.ParseDate(d); err != nil {
-			return nil, 0, fail("end_date", err)
+			badListing++
 		}
 	}
 	if t := row("title"); t != "" {
@@ -277,7 +324,7 @@ func mapRow(row func(string) string, current bool, file string, line int) (e *en
 			parse.AddUnique(&e.Countries, c)
 		}
 	}
-	return e, badDates, nil
+	return e, badDates, badListing, nil
 }
 
 // splitList splits a "; "-joined cell. Entity List cells continue one

@@ -15,6 +15,7 @@ import (
 const (
 	currentFile = "data/lists/official-samples/us-csl-csv/consolidated-excerpt.csv"
 	legacyFile  = "data/lists/official-samples/us-csl-csv/csl-2019-legacy-format.csv"
+	fullFile    = "data/lists/official-samples/us-csl-csv-full/consolidated.csv"
 )
 
 func parseFile(t testing.TB, rel string) *entity.Dataset {
@@ -208,11 +209,74 @@ func TestParseErrors(t *testing.T) {
 		{Name: "InvalidUTF8", Data: strings.Replace(minimal, "Acme Ltd", "Acme \xff", 1), WantErr: parse.ErrInvalidUTF8, Want: "UTF-8", Line: true},
 		{Name: "EmptyName", Data: strings.Replace(minimal, `"Acme Ltd"`, `""`, 1), Want: "empty name", Line: true},
 		{Name: "EmptyID", Data: strings.Replace(minimal, `"a1"`, `""`, 1), Want: "empty _id", Line: true},
-		{Name: "DuplicateID", Data: minimal + strings.SplitN(minimal, "\n", 2)[1], Want: "duplicate _id", Line: true},
 		{Name: "BadType", Data: strings.Replace(minimal, `Security","",""`, `Security","","Planet"`, 1), Want: "unknown type", Line: true},
-		{Name: "BadStartDate", Data: strings.Replace(minimal, "2018-08-01", "08/01/2018", 1), Want: "start_date", Line: true},
 	}
 	listtest.Errors(t, csl.Parse, "in.csv", tests)
+}
+
+// TestParseFull reads the whole CSL of May 2022 (the bundled one): every
+// row becomes an entity, and the _id values the file repeats (one OFAC
+// party on several OFAC lists) get the list code, whatever the row order.
+func TestParseFull(t *testing.T) {
+	ds := parseFile(t, fullFile)
+	lists := make(map[string]int)
+	for _, e := range ds.Entities {
+		lists[e.Properties[csl.PropList][0]]++
+	}
+	if len(ds.Entities) != 14160 || lists["EL"] != 2001 || lists["MEU"] != 71 || lists["UVL"] != 201 {
+		t.Errorf("%d entities, lists %v; want 14160 with 2001 EL, 71 MEU, 201 UVL", len(ds.Entities), lists)
+	}
+	byID := make(map[string]*entity.Entity)
+	for _, e := range ds.Entities {
+		byID[e.SourceID] = e
+	}
+	for _, id := range []string{"34616-CAP", "34616-SDN", "15268-CAP", "15268-CAP-2"} {
+		if byID[id] == nil {
+			t.Errorf("no entity %s", id)
+		}
+	}
+	if byID["34616"] != nil {
+		t.Error("a shared _id kept its plain form on one of its rows")
+	}
+	notes := strings.Join(ds.Notes, "\n")
+	if !strings.Contains(notes, "71 _id values are on more than one row") || !strings.Contains(notes, "3 start or end dates of listing are not valid dates") {
+		t.Errorf("notes %q do not count the shared _id values and the 3 bad listing dates", ds.Notes)
+	}
+	var typos int
+	for _, e := range ds.Entities {
+		if v := e.Properties["start_date"]; len(v) > 0 && v[0] == "0097-06-30" {
+			typos++
+			if !e.ListedOn.IsZero() {
+				t.Errorf("%s: the start date typo became a listing date: %v", e.ID, e.ListedOn)
+			}
+		}
+	}
+	if typos != 2 {
+		t.Errorf("%d rows keep the start date text 0097-06-30, want 2", typos)
+	}
+	// The same two rows in the other order give the same ids.
+	data := sharedtest.Read(t, fullFile)
+	lines := strings.SplitAfter(string(data), "\n")
+	var a, b int
+	for i, l := range lines {
+		if strings.HasPrefix(l, "34616,") {
+			if a == 0 {
+				a = i
+			} else {
+				b = i
+			}
+		}
+	}
+	lines[a], lines[b] = lines[b], lines[a]
+	ds2, err := csl.Parse([]byte(strings.Join(lines, "")), "consolidated.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ds2.Entities {
+		if strings.HasPrefix(e.SourceID, "34616") && byID[e.SourceID].Properties[csl.PropList][0] != e.Properties[csl.PropList][0] {
+			t.Errorf("swapping the rows moved id %s to another list", e.SourceID)
+		}
+	}
 }
 
 func TestParseMinimal(t *testing.T) {
@@ -246,6 +310,8 @@ func TestParseUndatedBirthNoted(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(minimal))
+	// The same row twice: a shared _id.
+	f.Add([]byte(minimal + strings.SplitN(minimal, "\n", 2)[1]))
 	f.Add([]byte("source,entity_number,type,programs,name,addresses,alt_names,ids,dates_of_birth,vessel_flag\n" +
 		"Specially Designated Nationals (SDN) - Treasury Department,23156,Vessel,DPRK4,7-28,\"Meiktila, MM\",,\"IMO 8898831, Vessel Registration Identification; North Korea Sanctions Regulations, sections 510.201 and 510.210, Secondary sanctions risk:\",1955,Iran\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {

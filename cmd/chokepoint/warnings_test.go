@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chokepoint-dev/chokepoint/internal/sharedtest"
+)
+
+func runWith(t *testing.T, env []string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(""), &out, &errb, append(env, "CHOKEPOINT_LOG_LEVEL=error"))
+	return code, out.String(), errb.String()
+}
+
+// TestScreenWarnsAboutLists is issue 9 point 4 for the CLI: the table,
+// the JSON and the batch summary name the excerpts and the stale lists
+// (the bundled data is months to years old, so every list is stale), and
+// CHOKEPOINT_MAX_LIST_AGE sets the limit.
+func TestScreenWarnsAboutLists(t *testing.T) {
+	env := []string{"CHOKEPOINT_DATA_DIR=" + t.TempDir()}
+	code, out, errOut := runWith(t, env, "screen", "Abdollah Mehrabi")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"warning: eu_fsf: version 2026-08-05+", "is an excerpt of 5 records",
+		"warning: us_ofac_sdn: version 2024-05-03+", "(limit 7d): parties listed since are not screened"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+
+	code, out, errOut = runWith(t, append(env, "CHOKEPOINT_MAX_LIST_AGE=5000d"), "screen", "Abdollah Mehrabi", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var res struct {
+		Warnings []struct{ Source, Kind, Message string }
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("decode: %v\n%s", err, out)
+	}
+	for _, w := range res.Warnings {
+		if w.Kind != "excerpt" {
+			t.Errorf("with a 5000-day limit: warning %+v, want excerpts only", w)
+		}
+	}
+	if len(res.Warnings) == 0 {
+		t.Error("JSON has no warnings, want the excerpts")
+	}
+
+	in := filepath.Join(t.TempDir(), "in.csv")
+	if err := os.WriteFile(in, []byte("id,name\nC1,Abdollah Mehrabi\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runWith(t, env, "screen", "--in", in, "--out", filepath.Join(t.TempDir(), "out.csv"))
+	if code != 0 || !strings.Contains(errOut, "warning: un_sc: version 2026-02-27+") {
+		t.Errorf("batch: exit %d, stderr lacks the un_sc staleness warning:\n%s", code, errOut)
+	}
+
+	code, out, _ = runWith(t, env, "lists")
+	if code != 0 || !strings.Contains(out, "warning: us_csl: version 2022-05-16+") {
+		t.Errorf("lists: exit %d, output lacks the us_csl staleness warning:\n%s", code, out)
+	}
+
+	if code, _, errOut = runWith(t, []string{"CHOKEPOINT_MAX_LIST_AGE=soon"}, "screen", "x"); code != 2 || !strings.Contains(errOut, "CHOKEPOINT_MAX_LIST_AGE") {
+		t.Errorf("bad age: exit %d, stderr %q; want 2 naming the variable", code, errOut)
+	}
+}
+
+// TestImportSaysRecordedDate: a list file that carries no publication
+// date is imported with the import date, and the command says so.
+func TestImportSaysRecordedDate(t *testing.T) {
+	sdn := sharedtest.Read(t, "data/lists/official-samples/ofac-consolidated-nonsdn-csv/cons_prim.csv")
+	lines := bytes.SplitAfter(sdn, []byte("\r\n"))
+	p := filepath.Join(t.TempDir(), "cons_prim.csv")
+	if err := os.WriteFile(p, append(bytes.Join(lines[:len(lines)-2], nil), 0x1A), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := "data/lists/official-samples/ofac-consolidated-nonsdn-csv/"
+	args := []string{"lists", "import", "us_ofac_cons", p}
+	for _, f := range []string{"cons_add.csv", "cons_alt.csv", "cons_comments.csv"} {
+		args = append(args, sharedtest.Path(t, dir+f))
+	}
+	code, out, errOut := runWith(t, []string{"CHOKEPOINT_DATA_DIR=" + t.TempDir()}, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "note: publication date unknown (the ofac-csv files carry none): recorded 20") ||
+		!strings.Contains(out, "the import date, so staleness warnings count from the import") {
+		t.Errorf("import output does not say which date it recorded and why:\n%s", out)
+	}
+}

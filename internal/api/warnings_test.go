@@ -1,0 +1,58 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chokepoint-dev/chokepoint/internal/lists"
+)
+
+// TestScreenWarnings is issue 9 point 4 for the API: a screening
+// response names the lists that are excerpts or stale, and GET /v1/lists
+// says the same.
+func TestScreenWarnings(t *testing.T) {
+	now := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	s, fake := testServer(t, Deps{Warner: &lists.Warner{Now: func() time.Time { return now }}})
+	fake.ds.Excerpt = true
+	name := fake.ds.Entities[0].Name
+	code, body, _ := do(s, http.MethodPost, "/v1/screen", "application/json", `{"queries":[{"name":`+quote(name)+`}]}`)
+	if code != http.StatusOK {
+		t.Fatalf("status %d: %s", code, body)
+	}
+	var resp ScreenResponse
+	if err := json.Unmarshal(body, &resp); err != nil {
+		t.Fatalf("decode %s: %v", body, err)
+	}
+	var got []string
+	for _, w := range resp.Warnings {
+		got = append(got, w.Source+"/"+w.Kind)
+	}
+	if strings.Join(got, " ") != "un_sc/excerpt un_sc/stale" {
+		t.Errorf("warnings %v, want un_sc/excerpt un_sc/stale", got)
+	}
+	if len(resp.Results) != 1 || len(resp.Results[0].Matches) != 1 {
+		t.Errorf("results %+v, want the one match", resp.Results)
+	}
+
+	code, body, _ = do(s, http.MethodGet, "/v1/lists", "", "")
+	var lr ListsResponse
+	if code != http.StatusOK || json.Unmarshal(body, &lr) != nil || len(lr.Warnings) != 2 {
+		t.Errorf("GET /v1/lists: status %d, warnings %v, want the same two", code, lr.Warnings)
+	}
+}
+
+// TestScreenNoWarnings: a current, whole list gives an empty array, not a
+// missing field, so clients can rely on it.
+func TestScreenNoWarnings(t *testing.T) {
+	now := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	s, fake := testServer(t, Deps{Warner: &lists.Warner{Now: func() time.Time { return now }}})
+	code, body, _ := do(s, http.MethodPost, "/v1/screen", "application/json", `{"queries":[{"name":`+quote(fake.ds.Entities[0].Name)+`}]}`)
+	if code != http.StatusOK || !strings.Contains(string(body), `"warnings":[]`) {
+		t.Errorf("status %d, body %s: want \"warnings\":[]", code, body)
+	}
+}
+
+func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
