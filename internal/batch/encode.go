@@ -2,10 +2,10 @@ package batch
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"strconv"
 
+	"github.com/chokepoint-dev/chokepoint/internal/csvout"
 	"github.com/chokepoint-dev/chokepoint/internal/match"
 )
 
@@ -57,15 +57,17 @@ func newEncoder(f Format, cols []string, hitsOnly bool) *encoder {
 	return e
 }
 
-// header returns the first output line, or nil for JSONL.
+// header returns the first output line, or nil for JSONL. Run writes it
+// once, before any chunk; chunks are encoded with csvout.Continue, which
+// cannot write a header.
 func (e *encoder) header() []byte {
 	if e.format != CSV {
 		return nil
 	}
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	_ = w.Write(append(append([]string(nil), e.cols...), OutputColumns...))
-	w.Flush()
+	w := csvout.NewWriter(&b)
+	_ = w.WriteHeader(append(append([]string(nil), e.cols...), OutputColumns...))
+	_ = w.Flush() // writes to a bytes.Buffer do not fail
 	return b.Bytes()
 }
 
@@ -107,7 +109,7 @@ func (e *encoder) encodeCSV(b *bytes.Buffer, r *row, ms []match.Match) {
 	if e.hitsOnly && r.err == nil && len(ms) == 0 {
 		return
 	}
-	w := csv.NewWriter(b)
+	w := csvout.Continue(b)
 	rec := make([]string, len(e.cols)+len(OutputColumns))
 	// A bad row may have more or fewer columns than the header; the output
 	// keeps the header's shape.
@@ -131,5 +133,5 @@ func (e *encoder) encodeCSV(b *bytes.Buffer, r *row, ms []match.Match) {
 		out[9], out[10] = m.ListVersion, m.Explanation
 		_ = w.Write(rec)
 	}
-	w.Flush() // writes to a bytes.Buffer do not fail
+	_ = w.Flush() // writes to a bytes.Buffer do not fail
 }
