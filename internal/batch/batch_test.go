@@ -341,6 +341,9 @@ func TestRunBadRows(t *testing.T) {
 			[]string{"in:1: not valid UTF-8", ""}},
 		{"JSONLTooLong", batch.JSONL, "{\"name\":\"" + strings.Repeat("A", batch.MaxLineLen) + "\"}\n{\"name\":\"" + good + "\"}\n",
 			[]string{"in:1: line longer than", ""}},
+		// Only one of two names would be screened.
+		{"JSONLDuplicateKey", batch.JSONL, "{\"name\":\"Acme Trading\",\"id\":1,\"name\":\"" + good + "\"}\n{\"name\":\"" + good + "\"}\n",
+			[]string{"in:1: field name: key \"name\" appears twice", ""}},
 		{"JSONLBadDOBAndName", batch.JSONL, "{\"name\":\"\",\"dob\":\"1/2/1970\"}\n",
 			[]string{"in:1: field name,dob:"}},
 	}

@@ -519,6 +519,12 @@ func (j *jsonlReader) parse(text []byte) row {
 		r.err = parse.Errorf(j.name, j.line, "", "want a JSON object: %v", err)
 		return r
 	}
+	if key := duplicateKey(text); key != "" {
+		// encoding/json keeps the last of two values: one of two names
+		// would go unscreened without a word.
+		r.err = parse.Errorf(j.name, j.line, key, "key %q appears twice", key)
+		return r
+	}
 	r.extra = append([]byte(nil), text...)
 	var rq rawQuery
 	str := func(key string, dst *string) {
@@ -557,6 +563,32 @@ func (j *jsonlReader) parse(text []byte) row {
 	}
 	r.q, r.err = rq.query(j.name, j.line)
 	return r
+}
+
+// duplicateKey returns a key that appears twice at the top of a valid JSON
+// object, or "".
+func duplicateKey(text []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(text))
+	if _, err := dec.Token(); err != nil { // {
+		return ""
+	}
+	seen := make(map[string]bool)
+	for dec.More() {
+		tok, err := dec.Token()
+		key, ok := tok.(string)
+		if err != nil || !ok {
+			return ""
+		}
+		if seen[key] {
+			return key
+		}
+		seen[key] = true
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return ""
+		}
+	}
+	return ""
 }
 
 // clip shortens a JSON value for an error message.
