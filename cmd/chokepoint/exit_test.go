@@ -108,8 +108,18 @@ func TestScreenBatchExitCodes(t *testing.T) {
 			t.Errorf("output: %d records (err %v), want a header and 3 rows", len(recs), err)
 		}
 	}
+	// A file that cannot be read to the end fails and leaves no output.
+	bad := filepath.Join(dir, "nohead.csv")
+	if err := os.WriteFile(bad, []byte("id,full_name\nC1,Acme\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	noOut := filepath.Join(dir, "none.csv")
+	code, _, errOut := runCLI(t, nil, "screen", "--allow-errors", "--in", bad, "--out", noOut)
+	if _, err := os.Stat(noOut); code != 1 || !strings.Contains(errOut, "nohead.csv:1: field name: header has no name column") || err == nil {
+		t.Errorf("file without a name column: exit %d, stderr %s, output stat err %v; want 1, the reason, no output", code, errOut, err)
+	}
 	// A clean file exits 0.
-	code, _, errOut := runCLI(t, nil, "screen", "--in", "../../examples/customers.csv", "--out", out)
+	code, _, errOut = runCLI(t, nil, "screen", "--in", "../../examples/customers.csv", "--out", out)
 	if code != 0 || !strings.Contains(errOut, " 0 rejected") {
 		t.Errorf("examples/customers.csv: exit %d, stderr %s; want 0 and 0 rejected", code, errOut)
 	}

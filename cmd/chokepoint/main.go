@@ -155,7 +155,7 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.short)
 	}
-	fmt.Fprintln(w, "\nRun 'chokepoint <command> -h' for the flags of a command.")
+	fmt.Fprintln(w, "\nRun 'chokepoint <command> -h' for the flags of a command, 'chokepoint --version' for the version.")
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
