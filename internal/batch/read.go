@@ -63,9 +63,12 @@ func newReader(f Format, r io.Reader, name string) (reader, error) {
 
 // physLine is one physical line of the input.
 type physLine struct {
-	text    []byte // without its line end; nil when tooLong
-	num     int    // 1-based line number
-	tooLong bool   // longer than MaxLineLen, and skipped
+	// text is the line without its end; nil when tooLong. From
+	// lineReader.next it may point into the read buffer, valid until the
+	// next call: keep copies only (owned).
+	text    []byte
+	num     int  // 1-based line number
+	tooLong bool // longer than MaxLineLen, and skipped
 }
 
 // lineReader reads physical lines, and takes back lines read ahead.
@@ -101,9 +104,22 @@ func (l *lineReader) next() (physLine, error) {
 
 // unread puts lines back, to be returned by next before any other.
 func (l *lineReader) unread(lines ...physLine) {
-	if len(lines) > 0 {
-		l.back = append(append([]physLine(nil), lines...), l.back...)
+	if len(lines) == 0 {
+		return
 	}
+	back := make([]physLine, 0, len(lines)+len(l.back))
+	for _, ln := range lines {
+		back = append(back, ln.owned())
+	}
+	l.back = append(back, l.back...)
+}
+
+// owned returns the line with its own copy of the text.
+func (ln physLine) owned() physLine {
+	if ln.text != nil {
+		ln.text = append([]byte{}, ln.text...)
+	}
+	return ln
 }
 
 // readLine returns the next line without its end (not nil, even when
@@ -111,9 +127,13 @@ func (l *lineReader) unread(lines ...physLine) {
 // text and the error that ended the input. A line cut short by a read
 // error other than io.EOF is not returned: it may be a partial row.
 func (l *lineReader) readLine() (text []byte, tooLong bool, err error) {
-	buf := []byte{}
-	for {
+	var buf []byte
+	for first := true; ; first = false {
 		part, err := l.br.ReadSlice('\n')
+		if first && len(part) > 0 && (err == nil || errors.Is(err, io.EOF)) {
+			// The whole line is in the read buffer: no copy.
+			return bytes.TrimSuffix(bytes.TrimSuffix(part, []byte("\n")), []byte("\r")), false, nil
+		}
 		if len(buf)+len(part) > MaxLineLen {
 			tooLong = true
 			buf = buf[:0]
@@ -128,7 +148,7 @@ func (l *lineReader) readLine() (text []byte, tooLong bool, err error) {
 		case tooLong:
 			// At io.EOF the long line is the last; the next call sees EOF.
 			return nil, true, nil
-		case len(buf) == 0:
+		case len(buf) == 0 && first:
 			return nil, false, err // io.EOF, no line
 		}
 		return bytes.TrimSuffix(bytes.TrimSuffix(buf, []byte("\n")), []byte("\r")), false, nil
@@ -232,6 +252,11 @@ func (s *fieldSplitter) reset() {
 // encoding/csv did not read the lines as exactly one record: a quote still
 // open at the end, or a disagreement with scanQuotes.
 func (s *fieldSplitter) split(lines []physLine) (fields []string, whole bool) {
+	if len(lines) == 1 && bytes.IndexByte(lines[0].text, '"') < 0 {
+		// Most rows have no quote: encoding/csv would split them at the
+		// commas, and so does this, with less copying.
+		return strings.Split(string(lines[0].text), ","), true
+	}
 	s.text = s.text[:0]
 	for _, ln := range lines {
 		s.text = append(append(s.text, ln.text...), '\n')
@@ -255,6 +280,7 @@ type csvReader struct {
 	split     *fieldSplitter
 	cols      []string
 	idx       map[string]int // query column -> index
+	keys      []string       // colKey of each column
 	headerEnd int            // the line the header ends on
 	blanks    int64
 	span      []physLine
@@ -303,6 +329,7 @@ func newCSVReader(r io.Reader, name string) (*csvReader, error) {
 			return nil, parse.Errorf(name, line, col, "header holds a carriage return: save the file with LF or CRLF line ends")
 		}
 		key := colKey(h)
+		c.keys = append(c.keys, key)
 		for _, q := range queryCols {
 			if key != q {
 				continue
@@ -331,8 +358,11 @@ func (c *csvReader) blank() int64 { return c.blanks }
 // record is first alone, with open set, and the lines read ahead are put
 // back to be read as rows of their own.
 func (c *csvReader) record(first physLine, want int) (span []physLine, open bool, err error) {
-	span = append(c.span[:0], first)
 	_, open = scanQuotes(first.text, false)
+	if open {
+		first = first.owned() // reading on reuses the buffer
+	}
+	span = append(c.span[:0], first)
 	size := len(first.text)
 	for open {
 		ln, err := c.lines.next()
@@ -346,7 +376,7 @@ func (c *csvReader) record(first physLine, want int) (span []physLine, open bool
 			c.lines.unread(ln)
 			break
 		}
-		span = append(span, ln)
+		span = append(span, ln.owned())
 		size += 1 + len(ln.text)
 		_, open = scanQuotes(ln.text, true)
 	}
@@ -397,7 +427,7 @@ func (c *csvReader) next() (row, error) {
 	}
 	r := row{line: line, endLine: span[len(span)-1].num, fields: rec}
 	if open {
-		n, _ := scanQuotes(first.text, false)
+		n, _ := scanQuotes(span[0].text, false) // first.text may be overwritten
 		r.err = parse.Errorf(c.name, line, c.colName(n-1), "quote not closed on this line: the field would run into the rows after it")
 		return r, nil
 	}
@@ -448,7 +478,9 @@ func (c *csvReader) colName(i int) string {
 
 func (c *csvReader) isHeader(rec []string) bool {
 	for i, v := range rec {
-		if colKey(v) != colKey(c.cols[i]) {
+		// EqualFold rather than colKey: this runs on every row, and
+		// lowering allocates.
+		if !strings.EqualFold(strings.TrimSpace(strings.TrimPrefix(v, "\ufeff")), c.keys[i]) {
 			return false
 		}
 	}
