@@ -72,6 +72,9 @@ func TestRunUnclosedQuote(t *testing.T) {
 			var got []string
 			for _, r := range res {
 				got = append(got, fmt.Sprintf("%d:%s", r.Line, r.Error))
+				if r.EndLine != 0 && r.EndLine <= r.Line {
+					t.Errorf("row at line %d: end_line %d", r.Line, r.EndLine)
+				}
 			}
 			if len(got) != len(tt.want) {
 				t.Fatalf("rows = %q, want %q", got, tt.want)
@@ -87,6 +90,9 @@ func TestRunUnclosedQuote(t *testing.T) {
 						t.Errorf("progress output %q lacks the row error %q", prog, res[i].Error)
 					}
 				}
+			}
+			if tt.name == "QuotedNewlines" && res[0].EndLine != 4 {
+				t.Errorf("multi-line row: end_line %d, want 4", res[0].EndLine)
 			}
 			if sum.Rows != int64(len(tt.want)) || sum.Rejected != rejected || sum.Screened+sum.Rejected != sum.Rows {
 				t.Errorf("summary %+v, want %d rows, %d rejected", sum, len(tt.want), rejected)

@@ -17,10 +17,12 @@ var OutputColumns = []string{"row", "match_count", "entity_id", "source", "sourc
 // found for it.
 type Result struct {
 	// Row is the 1-based number of the data row (the CSV header is not a
-	// row); Line is the input line it starts on.
-	Row  int64  `json:"row"`
-	Line int    `json:"line"`
-	ID   string `json:"id"`
+	// row); Line is the input line it starts on, EndLine the one it ends
+	// on when a quoted CSV field spans lines.
+	Row     int64  `json:"row"`
+	Line    int    `json:"line"`
+	EndLine int    `json:"end_line,omitempty"`
+	ID      string `json:"id"`
 	// Query is the query as screened, normalised (ISO country code,
 	// canonical type).
 	Query   match.Query   `json:"query"`
@@ -86,6 +88,9 @@ func (e *encoder) encodeJSON(b *bytes.Buffer, r *row, ms []match.Match) {
 		return
 	}
 	res := Result{Row: r.num, Line: r.line, ID: r.q.ID, Query: r.q, Matches: ms, Input: r.extra}
+	if r.endLine > r.line {
+		res.EndLine = r.endLine
+	}
 	if res.Matches == nil {
 		res.Matches = []match.Match{}
 	}
