@@ -10,11 +10,23 @@ import (
 	"github.com/chokepoint-dev/chokepoint/internal/batch"
 )
 
+// batchFlags are the flags of "screen --in".
+type batchFlags struct {
+	in, out     string
+	threshold   float64
+	limit       int
+	hitsOnly    bool
+	allowErrors bool
+}
+
 // runBatchScreen screens a CSV or JSONL file of parties on all cores and
 // writes one result per row, in input order, to out (stdout when empty).
 // Bad rows are reported on stderr and in the output; the others are still
-// screened.
-func runBatchScreen(ctx context.Context, e *env, in, out string, threshold float64, limit int, hitsOnly bool) error {
+// screened, and the command fails unless allowErrors, since a customer was
+// not screened. An input that cannot be read to the end fails the command
+// and leaves no output file.
+func runBatchScreen(ctx context.Context, e *env, fl batchFlags) error {
+	in, out := fl.in, fl.out
 	inFormat, err := batch.FormatFromPath(in)
 	if err != nil {
 		return &usageError{err.Error()}
@@ -54,7 +66,7 @@ func runBatchScreen(ctx context.Context, e *env, in, out string, threshold float
 	sum, err := batch.Run(ctx, eng, batch.Options{
 		In: f, InName: filepath.Base(in), InSize: size, Format: inFormat,
 		Out: w, OutFormat: outFormat,
-		Threshold: threshold, Limit: limit, HitsOnly: hitsOnly,
+		Threshold: fl.threshold, Limit: fl.limit, HitsOnly: fl.hitsOnly,
 		Progress: e.stderr,
 	})
 	if err != nil {
@@ -73,6 +85,8 @@ func runBatchScreen(ctx context.Context, e *env, in, out string, threshold float
 			return err
 		}
 	}
-	_ = sum
+	if sum.Rejected > 0 && !fl.allowErrors {
+		return fmt.Errorf("%d of %d rows in %s were not screened (reasons above and in the output's error column); fix them, or give --allow-errors to exit 0", sum.Rejected, sum.Rows, in)
+	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 
 	"github.com/chokepoint-dev/chokepoint/internal/config"
@@ -70,23 +71,31 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "chokepoint: %v\n", err)
 		return 2
 	}
-	e := &env{cfg: cfg, stdin: stdin, stdout: stdout, stderr: stderr, log: newLogger(cfg, stderr)}
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(stdout)
-		return 0
+	out := &checkedWriter{w: stdout}
+	e := &env{cfg: cfg, stdin: stdin, stdout: out, stderr: stderr, log: newLogger(cfg, stderr)}
+	if len(args) == 0 {
+		// A bare "chokepoint" in a script is a mistake, not a success.
+		usage(stderr)
+		return 2
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		usage(out)
+		return out.exit(stderr, "chokepoint", 0)
+	case "-version", "--version":
+		name, args = "version", []string{"version"}
 	}
 	for _, c := range commands() {
-		if c.name != args[0] {
+		if c.name != name {
 			continue
 		}
 		err := c.run(ctx, e, args[1:])
 		switch {
-		case err == nil:
-			return 0
-		case errors.Is(err, flag.ErrHelp):
-			return 0
+		case err == nil, errors.Is(err, flag.ErrHelp):
+			return out.exit(stderr, "chokepoint "+c.name, 0)
 		case errors.Is(err, errFindings):
-			return 1
+			return out.exit(stderr, "chokepoint "+c.name, 1)
 		}
 		var ue *usageError
 		if errors.As(err, &ue) {
@@ -101,6 +110,42 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return 2
 }
 
+// checkedWriter keeps the first error writing stdout, so that a result
+// lost to a full disk or a closed pipe ("screen NAME > /dev/full") fails
+// the command instead of exiting 0. Once a write failed, every later
+// write fails too.
+type checkedWriter struct {
+	w   io.Writer
+	mu  sync.Mutex // serve may write from several goroutines
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	c.err = err
+	return n, err
+}
+
+// exit returns code, or 1 after reporting the write error if stdout
+// could not be written.
+func (c *checkedWriter) exit(stderr io.Writer, cmd string, code int) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err == nil {
+		return code
+	}
+	fmt.Fprintf(stderr, "%s: write standard output: %v\n", cmd, c.err)
+	return 1
+}
+
 // errFindings makes a command exit 1 without printing an error, for
 // commands whose output already says what was found (a blocked order).
 var errFindings = errors.New("findings reported")
@@ -111,7 +156,7 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.short)
 	}
-	fmt.Fprintln(w, "\nRun 'chokepoint <command> -h' for the flags of a command.")
+	fmt.Fprintln(w, "\nRun 'chokepoint <command> -h' for the flags of a command, 'chokepoint --version' for the version.")
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {

@@ -32,6 +32,7 @@ func runScreen(ctx context.Context, e *env, args []string) error {
 	in := fs.String("in", "", "batch input: a CSV (header with name, id, type, country, dob, ids) or JSONL file")
 	out := fs.String("out", "", "batch output: .csv or .jsonl (default: JSONL on stdout)")
 	hitsOnly := fs.Bool("hits-only", false, "batch: leave rows without hits out of the output")
+	allowErrors := fs.Bool("allow-errors", false, "batch: exit 0 even when rows were rejected (they are still reported)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -40,7 +41,7 @@ func runScreen(ctx context.Context, e *env, args []string) error {
 		if len(pos) > 0 {
 			return &usageError{"give either NAME or --in, not both"}
 		}
-		return runBatchScreen(ctx, e, *in, *out, *threshold, *limit, *hitsOnly)
+		return runBatchScreen(ctx, e, batchFlags{in: *in, out: *out, threshold: *threshold, limit: *limit, hitsOnly: *hitsOnly, allowErrors: *allowErrors})
 	}
 	if len(pos) == 0 && len(ids) == 0 {
 		return &usageError{"want a NAME (or --id, or --in FILE)"}

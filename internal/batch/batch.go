@@ -105,20 +105,31 @@ type Options struct {
 	ChunkSize int
 }
 
-// Summary counts what a Run did.
+// Summary counts what a Run did. Every data line of the input (see
+// [Summary.Lines]) belongs to one row, and every row is screened or
+// rejected: Screened + Rejected = Rows.
 type Summary struct {
 	// Rows is the number of input rows read (the header excluded).
 	Rows int64 `json:"rows"`
 	// Screened is the number of rows screened without error.
 	Screened int64 `json:"screened"`
+	// Rejected is the number of rows that could not be screened, each
+	// reported with its line and the reason.
+	Rejected int64 `json:"rejected"`
 	// WithMatches is the number of rows with at least one result at or
 	// above the threshold.
 	WithMatches int64 `json:"with_matches"`
 	// Hits is the number of results written, near-matches included.
 	Hits int64 `json:"hits"`
-	// Errors is the number of rows that could not be screened.
-	Errors  int64         `json:"errors"`
-	Elapsed time.Duration `json:"elapsed_ns"`
+	// Lines is the number of data lines: the physical lines after the
+	// header (a line ends at LF, CRLF or the end of the input), blank lines
+	// between rows excepted. A row is one line unless a quoted CSV field
+	// spans lines; Lines counts the lines of every row.
+	Lines int64 `json:"lines"`
+	// BlankLines is the number of blank lines (empty or only spaces,
+	// tabs and CRs) skipped between rows.
+	BlankLines int64         `json:"blank_lines"`
+	Elapsed    time.Duration `json:"elapsed_ns"`
 }
 
 // RowsPerSecond is the rate of rows read over the elapsed time.
@@ -130,18 +141,19 @@ func (s Summary) RowsPerSecond() float64 {
 }
 
 func (s Summary) String() string {
-	return fmt.Sprintf("%d rows, %d screened, %d with matches, %d errors in %s (%.0f rows/s)",
-		s.Rows, s.Screened, s.WithMatches, s.Errors, s.Elapsed.Round(time.Millisecond), s.RowsPerSecond())
+	return fmt.Sprintf("%d rows read, %d screened, %d rejected, %d with matches; %d data lines, %d blank; %s (%.0f rows/s)",
+		s.Rows, s.Screened, s.Rejected, s.WithMatches, s.Lines, s.BlankLines, s.Elapsed.Round(time.Millisecond), s.RowsPerSecond())
 }
 
 // row is one input row on its way through the pipeline.
 type row struct {
-	num    int64 // 1-based data row number
-	line   int   // input line where the row starts
-	q      match.Query
-	fields []string // the input columns as read, for CSV pass-through
-	extra  []byte   // JSONL input: the object as read, for pass-through
-	err    error    // why the row cannot be screened
+	num     int64 // 1-based data row number
+	line    int   // input line where the row starts
+	endLine int   // input line where the row ends
+	q       match.Query
+	fields  []string // the input columns as read, for CSV pass-through
+	extra   []byte   // JSONL input: the object as read, for pass-through
+	err     error    // why the row cannot be screened
 }
 
 // chunk is the unit of work: consecutive rows, screened by one worker and
@@ -220,6 +232,7 @@ func Run(ctx context.Context, s Screener, opts Options) (Summary, error) {
 		for range done { // let the workers and reader finish
 		}
 	}
+	sum.BlankLines = rd.blank() // the reader is done: done is closed
 	sum.Elapsed = time.Since(start)
 	prog.finish(sum)
 	switch {
@@ -312,6 +325,7 @@ func screenChunk(s Screener, opt match.Options, enc *encoder, file string, c *ch
 	for i := range c.rows {
 		r := &c.rows[i]
 		c.sum.Rows++
+		c.sum.Lines += int64(r.endLine - r.line + 1)
 		var ms []match.Match
 		if r.err == nil {
 			var err error
@@ -321,7 +335,7 @@ func screenChunk(s Screener, opt match.Options, enc *encoder, file string, c *ch
 			}
 		}
 		if r.err != nil {
-			c.sum.Errors++
+			c.sum.Rejected++
 			c.errs = append(c.errs, r.err.Error()...)
 			c.errs = append(c.errs, '\n')
 		} else {
@@ -362,7 +376,8 @@ func writeInOrder(w io.Writer, done <-chan *chunk, tokens <-chan struct{}, prog 
 			sum.Screened += c.sum.Screened
 			sum.WithMatches += c.sum.WithMatches
 			sum.Hits += c.sum.Hits
-			sum.Errors += c.sum.Errors
+			sum.Rejected += c.sum.Rejected
+			sum.Lines += c.sum.Lines
 			prog.update(sum.Rows)
 			<-tokens
 		}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chokepoint-dev/chokepoint/internal/batch"
+	"github.com/chokepoint-dev/chokepoint/internal/csvout"
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
 	"github.com/chokepoint-dev/chokepoint/internal/match"
 	"github.com/chokepoint-dev/chokepoint/internal/sharedtest"
@@ -169,7 +170,7 @@ func TestRunCSVRealRows(t *testing.T) {
 	if got, want := sum.Rows, int64(len(isPos)); got != want {
 		t.Errorf("rows = %d, want %d", got, want)
 	}
-	if got, want := sum.Screened+sum.Errors, sum.Rows; got != want {
+	if got, want := sum.Screened+sum.Rejected, sum.Rows; got != want {
 		t.Errorf("screened+errors = %d, want rows %d", got, want)
 	}
 	recs, err := csv.NewReader(&out).ReadAll()
@@ -197,6 +198,10 @@ func TestRunCSVRealRows(t *testing.T) {
 		if got, want := r[rowCol], fmt.Sprint(n); got != want {
 			t.Fatalf("output line %d: row = %s, want %s (order lost)", i+2, got, want)
 		}
+		// CSV output escapes cells a spreadsheet would run ("-, India").
+		for j := range 6 {
+			r[j] = csvout.Unescape(r[j])
+		}
 		if got, want := strings.Join(r[:6], "|"), strings.Join(input[n], "|"); got != want {
 			t.Errorf("row %d: input columns = %s, want %s", n, got, want)
 		}
@@ -219,10 +224,10 @@ func TestRunCSVRealRows(t *testing.T) {
 	if got := int64(len(recs) - 1); got != sum.Rows {
 		t.Errorf("output lines = %d, want one per row (%d)", got, sum.Rows)
 	}
-	if matched != sum.WithMatches || errs != sum.Errors {
-		t.Errorf("summary matches/errors = %d/%d, output has %d/%d", sum.WithMatches, sum.Errors, matched, errs)
+	if matched != sum.WithMatches || errs != sum.Rejected {
+		t.Errorf("summary matches/errors = %d/%d, output has %d/%d", sum.WithMatches, sum.Rejected, matched, errs)
 	}
-	if !strings.Contains(prog.String(), fmt.Sprintf("screened %d rows", sum.Rows)) {
+	if !strings.Contains(prog.String(), fmt.Sprintf("%d rows read", sum.Rows)) {
 		t.Errorf("progress output %q lacks the summary", prog.String())
 	}
 	if strings.Contains(prog.String(), "rows/s  ") {
@@ -260,7 +265,7 @@ func TestRunJSONLKeepsOrder(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if sum.Rows != int64(len(pos)) || sum.Errors != 0 {
+	if sum.Rows != int64(len(pos)) || sum.Rejected != 0 {
 		t.Errorf("summary = %+v, want %d rows and no errors", sum, len(pos))
 	}
 	sc := bufio.NewScanner(&out)
@@ -336,6 +341,9 @@ func TestRunBadRows(t *testing.T) {
 			[]string{"in:1: not valid UTF-8", ""}},
 		{"JSONLTooLong", batch.JSONL, "{\"name\":\"" + strings.Repeat("A", batch.MaxLineLen) + "\"}\n{\"name\":\"" + good + "\"}\n",
 			[]string{"in:1: line longer than", ""}},
+		// Only one of two names would be screened.
+		{"JSONLDuplicateKey", batch.JSONL, "{\"name\":\"Acme Trading\",\"id\":1,\"name\":\"" + good + "\"}\n{\"name\":\"" + good + "\"}\n",
+			[]string{"in:1: field name: key \"name\" appears twice", ""}},
 		{"JSONLBadDOBAndName", batch.JSONL, "{\"name\":\"\",\"dob\":\"1/2/1970\"}\n",
 			[]string{"in:1: field name,dob:"}},
 	}
@@ -372,8 +380,8 @@ func TestRunBadRows(t *testing.T) {
 					t.Errorf("progress output %q lacks the row error %q", prog.String(), want)
 				}
 			}
-			if sum.Errors != wantErrs {
-				t.Errorf("errors = %d, want %d", sum.Errors, wantErrs)
+			if sum.Rejected != wantErrs {
+				t.Errorf("errors = %d, want %d", sum.Rejected, wantErrs)
 			}
 		})
 	}
@@ -413,7 +421,7 @@ func TestRunHitsOnly(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Run: %v", err)
 			}
-			if sum.Rows != 4 || sum.WithMatches != 1 || sum.Hits != 2 || sum.Errors != 1 {
+			if sum.Rows != 4 || sum.WithMatches != 1 || sum.Hits != 2 || sum.Rejected != 1 {
 				t.Errorf("summary = %+v, want 4 rows, 1 with matches, 2 hits, 1 error", sum)
 			}
 			// The exact match, the bad row and the near-match; Jane Doe
@@ -480,7 +488,7 @@ func TestRunProgressBar(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 	got := prog.String()
-	for _, want := range []string{"\r\033[K", "rows/s", "% ", "ETA", "screened "} {
+	for _, want := range []string{"\r\033[K", "rows/s", "% ", "ETA", "rows read"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("progress output %q lacks %q", got, want)
 		}
@@ -515,22 +523,33 @@ func TestRunStops(t *testing.T) {
 			t.Errorf("err = %v, want context.Canceled", err)
 		}
 	})
-	t.Run("UnclosedQuote", func(t *testing.T) {
-		huge := "name,dob\nAli Reza Karimi,1970\nJane Roe,1980\n\"Never closed," + strings.Repeat("x\n", batch.MaxRecordLen) + "\n"
-		var out bytes.Buffer
-		sum, err := batch.Run(context.Background(), fake, batch.Options{In: strings.NewReader(huge), InName: "c.csv", Format: batch.CSV, Out: &out})
-		if err == nil || !strings.Contains(err.Error(), "c.csv:4: record longer than") {
-			t.Errorf("err = %v, want c.csv:4: record longer than...", err)
-		}
-		if sum.Rows != 2 || bytes.Count(out.Bytes(), []byte("\n")) != 2 {
-			t.Errorf("rows = %d, output %q; want the 2 rows before the bad record", sum.Rows, out.String())
+	t.Run("UnclosedQuoteBounded", func(t *testing.T) {
+		// A quote never closed, followed by lines that do not read as rows
+		// on their own: the field may take at most MaxRecordLines lines or
+		// MaxRecordLen bytes, then the opening line is rejected and each
+		// following line is read as a row of its own.
+		long := strings.Repeat("y", batch.MaxRecordLen/10)
+		for _, tail := range []string{strings.Repeat("x\n", 3*batch.MaxRecordLines), strings.Repeat(long+"\n", 20)} {
+			huge := "name,dob\nAli Reza Karimi,1970\nJane Roe,1980\n\"Never closed,\n" + tail
+			tailLines := int64(strings.Count(tail, "\n"))
+			var out, prog bytes.Buffer
+			sum, err := batch.Run(context.Background(), fake, batch.Options{In: strings.NewReader(huge), InName: "c.csv", Format: batch.CSV, Out: &out, Progress: &prog})
+			if err != nil {
+				t.Fatalf("Run: %v", err)
+			}
+			if sum.Rows != 3+tailLines || sum.Screened != 2 || sum.Rejected != 1+tailLines {
+				t.Errorf("summary %v, want %d rows, 2 screened, the rest rejected", sum, 3+tailLines)
+			}
+			if !strings.Contains(prog.String(), "c.csv:4: field name: quote not closed") || !strings.Contains(prog.String(), "c.csv:5: row has 1 columns") {
+				t.Errorf("progress output lacks the errors of lines 4 and 5:\n%.300s", prog.String())
+			}
 		}
 	})
 	t.Run("ReadError", func(t *testing.T) {
 		r := io.MultiReader(bytes.NewReader(in[:5000]), iotestErr{})
 		sum, err := batch.Run(context.Background(), fake, batch.Options{In: r, InName: "c.csv", Format: batch.CSV, Out: io.Discard})
-		if err == nil || !strings.Contains(err.Error(), "read c.csv: cable cut") {
-			t.Errorf("err = %v, want read c.csv: cable cut", err)
+		if err == nil || !strings.Contains(err.Error(), "read c.csv after line ") || !strings.Contains(err.Error(), "cable cut") {
+			t.Errorf("err = %v, want read c.csv after line N: cable cut", err)
 		}
 		if sum.Rows == 0 {
 			t.Errorf("rows = 0, want the rows before the failure counted")
@@ -552,8 +571,8 @@ func checkInvariants(t *testing.T, format batch.Format, in []byte) {
 	if err != nil {
 		return // a bad header; the error is the result
 	}
-	if sum.Screened+sum.Errors != sum.Rows {
-		t.Fatalf("screened %d + errors %d != rows %d", sum.Screened, sum.Errors, sum.Rows)
+	if sum.Screened+sum.Rejected != sum.Rows {
+		t.Fatalf("screened %d + errors %d != rows %d", sum.Screened, sum.Rejected, sum.Rows)
 	}
 	if got := int64(bytes.Count(out.Bytes(), []byte("\n"))); got != sum.Rows {
 		t.Fatalf("output lines = %d, want rows %d", got, sum.Rows)

@@ -2,10 +2,10 @@ package batch
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"strconv"
 
+	"github.com/chokepoint-dev/chokepoint/internal/csvout"
 	"github.com/chokepoint-dev/chokepoint/internal/match"
 )
 
@@ -17,10 +17,12 @@ var OutputColumns = []string{"row", "match_count", "entity_id", "source", "sourc
 // found for it.
 type Result struct {
 	// Row is the 1-based number of the data row (the CSV header is not a
-	// row); Line is the input line it starts on.
-	Row  int64  `json:"row"`
-	Line int    `json:"line"`
-	ID   string `json:"id"`
+	// row); Line is the input line it starts on, EndLine the one it ends
+	// on when a quoted CSV field spans lines.
+	Row     int64  `json:"row"`
+	Line    int    `json:"line"`
+	EndLine int    `json:"end_line,omitempty"`
+	ID      string `json:"id"`
 	// Query is the query as screened, normalised (ISO country code,
 	// canonical type).
 	Query   match.Query   `json:"query"`
@@ -57,15 +59,17 @@ func newEncoder(f Format, cols []string, hitsOnly bool) *encoder {
 	return e
 }
 
-// header returns the first output line, or nil for JSONL.
+// header returns the first output line, or nil for JSONL. Run writes it
+// once, before any chunk; chunks are encoded with csvout.Continue, which
+// cannot write a header.
 func (e *encoder) header() []byte {
 	if e.format != CSV {
 		return nil
 	}
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	_ = w.Write(append(append([]string(nil), e.cols...), OutputColumns...))
-	w.Flush()
+	w := csvout.NewWriter(&b)
+	_ = w.WriteHeader(append(append([]string(nil), e.cols...), OutputColumns...))
+	_ = w.Flush() // writes to a bytes.Buffer do not fail
 	return b.Bytes()
 }
 
@@ -84,6 +88,9 @@ func (e *encoder) encodeJSON(b *bytes.Buffer, r *row, ms []match.Match) {
 		return
 	}
 	res := Result{Row: r.num, Line: r.line, ID: r.q.ID, Query: r.q, Matches: ms, Input: r.extra}
+	if r.endLine > r.line {
+		res.EndLine = r.endLine
+	}
 	if res.Matches == nil {
 		res.Matches = []match.Match{}
 	}
@@ -107,7 +114,7 @@ func (e *encoder) encodeCSV(b *bytes.Buffer, r *row, ms []match.Match) {
 	if e.hitsOnly && r.err == nil && len(ms) == 0 {
 		return
 	}
-	w := csv.NewWriter(b)
+	w := csvout.Continue(b)
 	rec := make([]string, len(e.cols)+len(OutputColumns))
 	// A bad row may have more or fewer columns than the header; the output
 	// keeps the header's shape.
@@ -131,5 +138,5 @@ func (e *encoder) encodeCSV(b *bytes.Buffer, r *row, ms []match.Match) {
 		out[9], out[10] = m.ListVersion, m.Explanation
 		_ = w.Write(rec)
 	}
-	w.Flush() // writes to a bytes.Buffer do not fail
+	_ = w.Flush() // writes to a bytes.Buffer do not fail
 }

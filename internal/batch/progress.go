@@ -10,13 +10,14 @@ import (
 // progress writes the progress bar, the bad rows and the summary. Only the
 // writing goroutine calls it, so it needs no lock.
 type progress struct {
-	w   io.Writer
-	bar *progressbar.Bar
-	in  *progressbar.Reader
+	w    io.Writer
+	bar  *progressbar.Bar
+	in   *progressbar.Reader
+	name string // the input, for the summary line
 }
 
 func newProgress(o Options, in *progressbar.Reader) *progress {
-	return &progress{w: o.Progress, in: in, bar: progressbar.New(o.Progress, o.InSize, "rows", o.ForceProgress)}
+	return &progress{w: o.Progress, in: in, name: o.name(), bar: progressbar.New(o.Progress, o.InSize, "rows", o.ForceProgress)}
 }
 
 // rowErrors writes the lines of bad rows.
@@ -37,5 +38,5 @@ func (p *progress) finish(s Summary) {
 	if p.w == nil {
 		return
 	}
-	fmt.Fprintf(p.bar.Clear(), "screened %s\n", s)
+	fmt.Fprintf(p.bar.Clear(), "%s: %s\n", p.name, s)
 }
