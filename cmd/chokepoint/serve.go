@@ -32,13 +32,15 @@ const (
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "serve", "serve [--addr HOST:PORT] [--api-key-file FILE] [--max-body BYTES] [--max-queries N]")
+	fs := newFlagSet(e, "serve", "serve [--addr HOST:PORT] [--api-key-file FILE] [--insecure] [--metrics-addr HOST:PORT] [--debug-addr HOST:PORT] [--max-body BYTES] [--max-queries N]")
 	addr := fs.String("addr", e.cfg.Addr, "listen `address`")
 	keyFile := fs.String("api-key-file", e.cfg.APIKeysFile,
 		"`file` of API bearer tokens, one a line; /v1/ routes then require one (default from CHOKEPOINT_API_KEYS_FILE)")
 	maxBody := fs.Int64("max-body", api.DefaultMaxBodyBytes, "largest request body in `bytes`")
 	maxQueries := fs.Int("max-queries", api.DefaultMaxQueries, "most queries in one screening request")
-	debugAddr := fs.String("debug-addr", "", "serve Go's pprof profiles on this separate `address` (such as 127.0.0.1:6060); off when empty")
+	debugAddr := fs.String("debug-addr", "", "serve Go's pprof profiles on this separate loopback `address` (such as 127.0.0.1:6060); off when empty")
+	metricsAddr := fs.String("metrics-addr", "", "serve /metrics without a key on this separate `address` only (such as 127.0.0.1:9090); when empty /metrics is on --addr behind the API keys")
+	insecure := fs.Bool("insecure", false, "allow listening beyond loopback without authentication (--addr without API keys, a non-loopback --metrics-addr), for a proxy in front that authenticates")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -53,22 +55,40 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	apiRule, metricsRule, debugRule := listenerRules(len(keys) > 0, *insecure)
+	for _, c := range []struct {
+		rule listenerRule
+		addr string
+	}{{apiRule, *addr}, {metricsRule, *metricsAddr}, {debugRule, *debugAddr}} {
+		if c.addr == "" && c.rule.flag != "--addr" {
+			continue // that listener is off
+		}
+		if err := c.rule.precheck(c.addr); err != nil {
+			return err
+		}
+	}
 	log := e.log.With("component", "serve")
+	if *insecure {
+		log.Warn("--insecure: listeners beyond loopback may be open without authentication")
+	}
 
 	eng := api.NewEngine(nil)
+	reg := api.NewRegistry()
 	h := api.NewHandler(api.Deps{
 		Engine: eng,
 		Orders: api.NewOrderChecker(eng, func(s api.Screener) *orders.Checker {
 			return orders.NewChecker(s, nil) // the built-in rules; no party history
 		}),
-		APIKeys:      keys,
-		MaxBodyBytes: *maxBody,
-		MaxQueries:   *maxQueries,
-		Threshold:    e.cfg.Threshold,
-		Warner:       warner(e),
-		Logger:       log,
+		APIKeys:          keys,
+		MetricsElsewhere: *metricsAddr != "",
+		MaxBodyBytes:     *maxBody,
+		MaxQueries:       *maxQueries,
+		Threshold:        e.cfg.Threshold,
+		Warner:           warner(e),
+		Logger:           log,
+		Registry:         reg,
 	})
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := apiRule.listen(*addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
@@ -89,19 +109,31 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	go func() { served <- srv.Serve(ln) }()
 	if *debugAddr != "" {
 		// Profiles stay off the API listener: they reveal internals and
-		// need no auth only because they should be bound to loopback.
-		dln, err := net.Listen("tcp", *debugAddr)
-		if err != nil {
-			return fmt.Errorf("listen for debug: %w", err)
-		}
+		// need no auth only because they are bound to loopback. A CPU
+		// profile or trace takes as long as asked, hence no write timeout.
 		mux := http.NewServeMux()
 		mux.HandleFunc("/debug/pprof/", pprof.Index)
 		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-		dsrv := &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout}
-		go dsrv.Serve(dln)
+		dsrv, at, err := debugRule.serve(*debugAddr, mux, 0)
+		if err != nil {
+			srv.Close()
+			return fmt.Errorf("listen for debug: %w", err)
+		}
 		defer dsrv.Close()
-		log.Info("profiles", "addr", dln.Addr().String())
+		log.Info("profiles", "addr", at.String())
+	}
+	if *metricsAddr != "" {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", api.MetricsHandler(reg, log))
+		msrv, at, err := metricsRule.serve(*metricsAddr, mux, writeTimeout)
+		if err != nil {
+			srv.Close()
+			return fmt.Errorf("listen for metrics: %w", err)
+		}
+		defer msrv.Close()
+		fmt.Fprintf(e.stdout, "chokepoint: metrics on http://%s/metrics\n", at)
+		log.Info("metrics", "addr", at.String())
 	}
 	// The address goes to stdout so that a script (or the test) that asked
 	// for port 0 learns the port.
@@ -171,6 +203,81 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			}
 		}
 	}
+}
+
+// A listener is exposed when it binds anything but loopback. Each kind
+// of listener has its own rule for when that is allowed; the refusal says
+// why and what to do instead.
+type listenerRule struct {
+	flag string
+	// open reports whether the listener may be exposed.
+	open bool
+	why  string
+}
+
+func (r listenerRule) check(addr string, loopback bool) error {
+	if loopback || r.open {
+		return nil
+	}
+	return &usageError{fmt.Sprintf("%s %s is not a loopback address: %s", r.flag, addr, r.why)}
+}
+
+// precheck applies the rule before listening when the address says
+// whether it is loopback (an IP or an empty host); a host name is checked
+// on the address it binds, by listen.
+func (r listenerRule) precheck(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil // net.Listen names the problem
+	}
+	switch ip := net.ParseIP(host); {
+	case host == "":
+		return r.check(addr, false) // ":8080" binds every interface
+	case ip != nil:
+		return r.check(addr, ip.IsLoopback())
+	}
+	return nil
+}
+
+// listen listens on addr and applies the rule to the address bound.
+func (r listenerRule) listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	tcp, _ := ln.Addr().(*net.TCPAddr)
+	if err := r.check(addr, tcp != nil && tcp.IP.IsLoopback()); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	return ln, nil
+}
+
+// serve listens on addr by the rule and serves h there until the server
+// is closed.
+func (r listenerRule) serve(addr string, h http.Handler, write time.Duration) (*http.Server, net.Addr, error) {
+	ln, err := r.listen(addr)
+	if err != nil {
+		return nil, nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout, WriteTimeout: write}
+	go srv.Serve(ln)
+	return srv, ln.Addr(), nil
+}
+
+// listenerRules returns the rules of the API, metrics and profile
+// listeners. Profiles are loopback only, whatever the flags: they reveal
+// memory contents and cost CPU on demand.
+func listenerRules(keys, insecure bool) (apiRule, metricsRule, debugRule listenerRule) {
+	apiRule = listenerRule{"--addr", keys || insecure,
+		"it listens beyond this machine and no API keys are set, so anyone who can reach it could screen names and read the lists; " +
+			"give --api-key-file FILE (or CHOKEPOINT_API_KEYS_FILE), listen on 127.0.0.1, or pass --insecure if a proxy in front authenticates"}
+	metricsRule = listenerRule{"--metrics-addr", insecure,
+		"the metrics listener has no authentication; use a loopback address, scrape /metrics on --addr with an API key, " +
+			"or pass --insecure if the network in between is yours alone"}
+	debugRule = listenerRule{"--debug-addr", false,
+		"the profiles have no authentication, so they are served on loopback only (such as 127.0.0.1:6060); reach them from elsewhere through an SSH tunnel"}
+	return apiRule, metricsRule, debugRule
 }
 
 // logLists logs the list versions an engine screens against.

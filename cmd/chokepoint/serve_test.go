@@ -44,9 +44,9 @@ func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool)
 }
 
 // startServe runs `chokepoint serve` in process on a free loopback port
-// and returns its base URL, its stderr and a stop function that returns
-// the exit code.
-func startServe(t *testing.T, args ...string) (string, *serveBuffer, func() int) {
+// and returns its base URL, its stdout and stderr and a stop function that
+// returns the exit code.
+func startServe(t *testing.T, args ...string) (string, *serveBuffer, *serveBuffer, func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr serveBuffer
@@ -55,7 +55,8 @@ func startServe(t *testing.T, args ...string) (string, *serveBuffer, func() int)
 	go func() {
 		code <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), strings.NewReader(""), &stdout, &stderr, environ)
 	}()
-	addrRE := regexp.MustCompile(`serving on (http://127\.0\.0\.1:\d+)`)
+	// Whatever the address bound, the test reaches it on loopback.
+	addrRE := regexp.MustCompile(`serving on http://\S*:(\d+)\n`)
 	var base string
 	waitFor(t, "the serving address", 10*time.Second, func() bool {
 		select {
@@ -65,7 +66,7 @@ func startServe(t *testing.T, args ...string) (string, *serveBuffer, func() int)
 		}
 		m := addrRE.FindStringSubmatch(stdout.String())
 		if m != nil {
-			base = m[1]
+			base = "http://127.0.0.1:" + m[1]
 		}
 		return m != nil
 	})
@@ -86,7 +87,12 @@ func startServe(t *testing.T, args ...string) (string, *serveBuffer, func() int)
 			stop()
 		}
 	})
-	return base, &stderr, stop
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("serve stdout: %s", stdout.String())
+		}
+	})
+	return base, &stdout, &stderr, stop
 }
 
 func get(t *testing.T, method, url, key, body string) (int, []byte) {
@@ -113,7 +119,7 @@ func get(t *testing.T, method, url, key, body string) (int, []byte) {
 func TestServe(t *testing.T) {
 	keyFile := filepath.Join(t.TempDir(), "keys")
 	os.WriteFile(keyFile, []byte("# comment\n\ns3cret-token\n"), 0o600)
-	base, stderr, stop := startServe(t, "--api-key-file", keyFile)
+	base, _, stderr, stop := startServe(t, "--api-key-file", keyFile)
 	const key = "s3cret-token"
 
 	if code, body := get(t, "GET", base+"/healthz", "", ""); code != 200 {
@@ -160,8 +166,11 @@ func TestServe(t *testing.T) {
 	if code, body := get(t, "GET", base+"/v1/entities/nope:0", key, ""); code != 404 || !bytes.Contains(body, []byte(`"not_found"`)) {
 		t.Errorf("unknown entity = %d %s, want 404 not_found", code, body)
 	}
-	if code, body := get(t, "GET", base+"/metrics", "", ""); code != 200 || !bytes.Contains(body, []byte("chokepoint_list_records{")) {
+	if code, body := get(t, "GET", base+"/metrics", key, ""); code != 200 || !bytes.Contains(body, []byte("chokepoint_list_records{")) {
 		t.Errorf("metrics = %d, want the list versions", code)
+	}
+	if code, _ := get(t, "GET", base+"/metrics", "", ""); code != 401 {
+		t.Errorf("metrics without a key = %d, want 401", code)
 	}
 
 	// SIGHUP loads the lists again and logs their versions.
@@ -211,4 +220,74 @@ func TestServeBadFlags(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestServeRefusesExposure: listeners that would be open to the network
+// without authentication are refused before anything listens, with the
+// reason.
+func TestServeRefusesExposure(t *testing.T) {
+	keyFile := filepath.Join(t.TempDir(), "keys")
+	os.WriteFile(keyFile, []byte("k\n"), 0o600)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"AllInterfacesNoKeys", []string{"--addr", "0.0.0.0:0"}, "--addr 0.0.0.0:0 is not a loopback address: it listens beyond this machine and no API keys are set"},
+		{"EmptyHostNoKeys", []string{"--addr", ":0"}, "--addr :0 is not a loopback address"},
+		{"IPv6AnyNoKeys", []string{"--addr", "[::]:0"}, "--insecure"},
+		{"DebugAllInterfaces", []string{"--addr", "127.0.0.1:0", "--debug-addr", "0.0.0.0:0"}, "--debug-addr 0.0.0.0:0 is not a loopback address: the profiles have no authentication"},
+		{"DebugEmptyHost", []string{"--addr", "127.0.0.1:0", "--debug-addr", ":0"}, "--debug-addr :0"},
+		{"DebugEvenInsecure", []string{"--addr", "127.0.0.1:0", "--insecure", "--debug-addr", "0.0.0.0:0"}, "--debug-addr"},
+		{"DebugEvenWithKeys", []string{"--addr", "127.0.0.1:0", "--api-key-file", keyFile, "--debug-addr", "0.0.0.0:0"}, "--debug-addr"},
+		{"MetricsAllInterfaces", []string{"--addr", "127.0.0.1:0", "--api-key-file", keyFile, "--metrics-addr", "0.0.0.0:0"}, "--metrics-addr 0.0.0.0:0 is not a loopback address"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// A server that does start is stopped, so that the test fails
+			// rather than hangs.
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			var stdout, stderr serveBuffer
+			code := run(ctx, append([]string{"serve"}, tt.args...), strings.NewReader(""), &stdout, &stderr, []string{"CHOKEPOINT_DATA_DIR=" + t.TempDir()})
+			if code != 2 || !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("exit %d, stderr %q; want 2 and %q", code, stderr.String(), tt.want)
+			}
+			if strings.Contains(stdout.String(), "serving on") {
+				t.Errorf("it listened: %s", stdout.String())
+			}
+		})
+	}
+}
+
+// TestServeExposedAllowed: an API key file or --insecure lets the API
+// listen on every interface; a metrics listener of its own serves
+// /metrics without a key, and the API listener then has none.
+func TestServeExposedAllowed(t *testing.T) {
+	keyFile := filepath.Join(t.TempDir(), "keys")
+	os.WriteFile(keyFile, []byte("k\n"), 0o600)
+	t.Run("Insecure", func(t *testing.T) {
+		base, _, stderr, stop := startServe(t, "--addr", "0.0.0.0:0", "--insecure")
+		if code, _ := get(t, "GET", base+"/healthz", "", ""); code != 200 {
+			t.Errorf("healthz = %d", code)
+		}
+		if !strings.Contains(stderr.String(), "--insecure") {
+			t.Errorf("no warning logged: %s", stderr.String())
+		}
+		stop()
+	})
+	t.Run("KeysAndMetricsListener", func(t *testing.T) {
+		base, stdout, _, stop := startServe(t, "--addr", "0.0.0.0:0", "--api-key-file", keyFile, "--metrics-addr", "127.0.0.1:0", "--debug-addr", "localhost:0")
+		m := regexp.MustCompile(`metrics on (http://127\.0\.0\.1:\d+/metrics)`).FindStringSubmatch(stdout.String())
+		if m == nil {
+			t.Fatalf("no metrics address on stdout: %s", stdout.String())
+		}
+		if code, body := get(t, "GET", m[1], "", ""); code != 200 || !bytes.Contains(body, []byte("go_goroutines")) {
+			t.Errorf("metrics listener = %d %.200s, want the series without a key", code, body)
+		}
+		if code, _ := get(t, "GET", base+"/metrics", "k", ""); code != 404 {
+			t.Errorf("/metrics on the API listener = %d, want 404 when it has its own listener", code)
+		}
+		stop()
+	})
 }

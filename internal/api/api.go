@@ -51,13 +51,16 @@ type Deps struct {
 	Engine *Engine
 	// Orders checks orders for POST /v1/orders/check; nil answers 503.
 	Orders OrderChecker
-	// APIKeys, when not empty, are the bearer tokens every /v1/ route
-	// requires. /healthz, /readyz and /metrics stay open.
+	// APIKeys, when not empty, are the bearer tokens every /v1/ route and
+	// /metrics require. /healthz and /readyz stay open for probes.
 	APIKeys []string
 	// Warner computes the list warnings (excerpt, stale, failed update)
 	// every screening response carries; nil means a lists.Warner with the
 	// default age limit and no data directory.
 	Warner ListWarner
+	// MetricsElsewhere leaves /metrics off this handler (it answers 404),
+	// for a server that serves [MetricsHandler] on a listener of its own.
+	MetricsElsewhere bool
 	// MaxBodyBytes caps a request body; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// MaxQueries caps the queries of one screening request; 0 means
@@ -68,8 +71,8 @@ type Deps struct {
 	Threshold float64
 	// Logger receives request failures; nil means slog.Default.
 	Logger *slog.Logger
-	// Registry receives the metrics; nil means a new registry with the Go
-	// runtime and process collectors. /metrics serves it.
+	// Registry receives the metrics; nil means [NewRegistry]. /metrics
+	// serves it.
 	Registry *prometheus.Registry
 }
 
@@ -222,7 +225,11 @@ func newServer(deps Deps) *server {
 	s.handle("GET /v1/openapi.json", true, s.openAPI)
 	s.handle("GET /healthz", false, s.healthz)
 	s.handle("GET /readyz", false, s.readyz)
-	s.handle("GET /metrics", false, s.metrics.handler(s))
+	if !deps.MetricsElsewhere {
+		// The series name the lists and versions in service and the
+		// request volume: not for anyone who can reach the port.
+		s.handle("GET /metrics", true, MetricsHandler(s.metrics.reg, s.log).ServeHTTP)
+	}
 	s.mux.Handle("/", s.wrap("other", false, s.notFound))
 	return s
 }

@@ -352,7 +352,9 @@ func TestAuth(t *testing.T) {
 		{"WrongMethodNoKey", "GET", "/v1/screen", "", 401},
 		{"HealthOpen", "GET", "/healthz", "", 200},
 		{"ReadyOpen", "GET", "/readyz", "", 200},
-		{"MetricsOpen", "GET", "/metrics", "", 200},
+		{"MetricsNoKey", "GET", "/metrics", "", 401},
+		{"MetricsWrongKey", "GET", "/metrics", "Bearer k-three", 401},
+		{"MetricsKey", "GET", "/metrics", "Bearer k-one", 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -464,6 +466,28 @@ func TestSwapKeepsRequestsInFlight(t *testing.T) {
 	_, body, _ := do(s, "POST", "/v1/screen", "application/json", `{"queries":[{"name":"JANAN AGHA"}]}`)
 	if !bytes.Contains(body, []byte(`"version":"v2"`)) {
 		t.Errorf("after swap: %s, want version v2", body)
+	}
+}
+
+// TestMetricsElsewhere: a server with a metrics listener of its own keeps
+// /metrics off the API handler, and the separate handler serves the
+// series the API records.
+func TestMetricsElsewhere(t *testing.T) {
+	reg := NewRegistry()
+	s, _ := testServer(t, Deps{Registry: reg, MetricsElsewhere: true})
+	if code, body, _ := do(s, "GET", "/metrics", "", ""); code != 404 {
+		t.Errorf("GET /metrics on the API handler = %d %s, want 404", code, body)
+	}
+	do(s, "POST", "/v1/screen", "application/json", `{"queries":[{"name":"JANAN AGHA"}]}`)
+	code, body, _ := do(MetricsHandler(reg, nil), "GET", "/metrics", "", "")
+	for _, want := range []string{
+		`chokepoint_http_requests_total{code="200",route="POST /v1/screen"} 1`,
+		`chokepoint_list_records{published="2026-11-01",source="un_sc",version="2026-11-01-abc123"} 683`,
+		`go_goroutines`,
+	} {
+		if code != 200 || !bytes.Contains(body, []byte(want)) {
+			t.Errorf("metrics listener = %d, lacks %s", code, want)
+		}
 	}
 }
 

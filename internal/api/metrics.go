@@ -1,6 +1,7 @@
 package api
 
 import (
+	"log/slog"
 	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,10 +18,17 @@ type metrics struct {
 	matches  prometheus.Counter
 }
 
+// NewRegistry returns a registry with the Go runtime and process
+// collectors, the one a handler uses when [Deps] gives none.
+func NewRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
 func newMetrics(reg *prometheus.Registry, eng *Engine) *metrics {
 	if reg == nil {
-		reg = prometheus.NewRegistry()
-		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		reg = NewRegistry()
 	}
 	m := &metrics{
 		reg: reg,
@@ -48,14 +56,19 @@ func newMetrics(reg *prometheus.Registry, eng *Engine) *metrics {
 	return m
 }
 
-func (m *metrics) handler(s *server) http.HandlerFunc {
-	h := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{ErrorLog: slogPrinter{s}})
-	return h.ServeHTTP
+// MetricsHandler serves reg in the Prometheus text format, without auth:
+// for the API handler's own /metrics route (behind its keys) and for a
+// separate metrics listener given the Registry of [Deps].
+func MetricsHandler(reg *prometheus.Registry, log *slog.Logger) http.Handler {
+	if log == nil {
+		log = slog.Default()
+	}
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: slogPrinter{log}})
 }
 
-type slogPrinter struct{ s *server }
+type slogPrinter struct{ log *slog.Logger }
 
-func (p slogPrinter) Println(v ...any) { p.s.log.Error("metrics", "error", v) }
+func (p slogPrinter) Println(v ...any) { p.log.Error("metrics", "error", v) }
 
 // listCollector reports the lists of the current engine at scrape time,
 // so that a swap shows at the next scrape.

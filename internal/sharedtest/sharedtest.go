@@ -1,30 +1,54 @@
 // Package sharedtest finds the shared material (real list files, evaluation
 // data) that tests read, and skips a test with a clear message when it is
-// absent.
+// absent, or fails it when CHOKEPOINT_REQUIRE_SHARED is set (as CI does).
+//
+// A package whose tests use it runs them through [Main], which prints one
+// line saying how many of its tests skipped for want of the shared
+// material and why.
 package sharedtest
 
 import (
+	"flag"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 )
+
+// RequireVar names the variable that turns a skip for want of the shared
+// material into a failure, so that CI cannot pass without testing on it.
+const RequireVar = "CHOKEPOINT_REQUIRE_SHARED"
 
 // Root returns the shared/ directory beside the repository root, found by
 // walking up from the working directory to go.mod. The CHOKEPOINT_SHARED
 // variable overrides it. It returns "" when the directory does not exist.
 func Root() string {
+	root, _ := find()
+	return root
+}
+
+// find returns the shared directory, or "" and why it is not there.
+func find() (root, why string) {
 	if d := os.Getenv("CHOKEPOINT_SHARED"); d != "" {
-		return d
+		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
+			return "", fmt.Sprintf("CHOKEPOINT_SHARED=%s is not a directory", d)
+		}
+		return d, ""
 	}
-	root := ModuleRoot()
-	if root == "" {
-		return ""
+	mod := ModuleRoot()
+	if mod == "" {
+		return "", "no go.mod above the working directory to find ../shared from (set CHOKEPOINT_SHARED)"
 	}
-	shared := filepath.Join(filepath.Dir(root), "shared")
+	shared := filepath.Join(filepath.Dir(mod), "shared")
 	if fi, err := os.Stat(shared); err == nil && fi.IsDir() {
-		return shared
+		return shared, ""
 	}
-	return ""
+	return "", fmt.Sprintf("no %s beside the repository (or set CHOKEPOINT_SHARED)", shared)
 }
 
 // ModuleRoot returns the nearest directory at or above the working
@@ -47,16 +71,17 @@ func ModuleRoot() string {
 }
 
 // Path returns the path of rel under shared/, skipping the test when
-// shared/ or the file is absent.
+// shared/ or the file is absent (failing it if CHOKEPOINT_REQUIRE_SHARED
+// is set).
 func Path(tb testing.TB, rel string) string {
 	tb.Helper()
-	root := Root()
+	root, why := find()
 	if root == "" {
-		tb.Skipf("skipping: shared data not found (want ../shared beside the repository, or CHOKEPOINT_SHARED); %s is needed", rel)
+		missing(tb, why, "skipping: shared data not found: %s; %s is needed", why, rel)
 	}
 	p := filepath.Join(root, rel)
 	if _, err := os.Stat(p); err != nil {
-		tb.Skipf("skipping: shared file %s is missing: %v", rel, err)
+		missing(tb, "shared files missing", "skipping: shared file %s is missing: %v", rel, err)
 	}
 	return p
 }
@@ -69,4 +94,104 @@ func Read(tb testing.TB, rel string) []byte {
 		tb.Fatalf("read shared file: %v", err)
 	}
 	return data
+}
+
+var (
+	skipped atomic.Int64
+	reasons sync.Map // why -> true, for the summary line
+	noCache sync.Once
+)
+
+func missing(tb testing.TB, why, format string, args ...any) {
+	tb.Helper()
+	if os.Getenv(RequireVar) != "" {
+		tb.Fatalf(strings.TrimPrefix(format, "skipping: ")+" ("+RequireVar+" is set: the shared material must be there)", args...)
+	}
+	skipped.Add(1)
+	reasons.Store(why, true)
+	noCache.Do(defeatTestCache)
+	tb.Skipf(format, args...)
+}
+
+// defeatTestCache keeps go test from caching a run that skipped for want
+// of the shared material. go test does not recheck files outside the
+// module, so a cached run would go on skipping in silence after ../shared
+// appears; it does not cache a result when the test opened a file of the
+// module modified in the last two seconds. The stamp is in .gitignore.
+func defeatTestCache() {
+	mod := ModuleRoot()
+	if mod == "" {
+		return
+	}
+	stamp := filepath.Join(mod, ".sharedtest-stamp")
+	if os.WriteFile(stamp, []byte("a test run skipped for want of ../shared\n"), 0o644) != nil {
+		return
+	}
+	if f, err := os.Open(stamp); err == nil {
+		f.Close()
+	}
+}
+
+// Main runs the package's tests and then, when some skipped for want of
+// the shared material, prints one line saying how many and why. Call it
+// from TestMain:
+//
+//	func TestMain(m *testing.M) { sharedtest.Main(m) }
+func Main(m *testing.M) {
+	code := m.Run()
+	if n := skipped.Load(); n > 0 {
+		var why []string
+		reasons.Range(func(k, _ any) bool { why = append(why, k.(string)); return true })
+		line := fmt.Sprintf("sharedtest: %s: %d %s skipped: %s\n", pkgDir(), n, plural(n, "test", "tests"), strings.Join(why, "; "))
+		fmt.Print(line)
+		announce(line)
+	}
+	os.Exit(code)
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// pkgDir names the package under test by its directory in the module.
+func pkgDir() string {
+	wd, _ := os.Getwd()
+	if rel, err := filepath.Rel(ModuleRoot(), wd); err == nil && ModuleRoot() != "" {
+		return filepath.ToSlash(rel)
+	}
+	return wd
+}
+
+// announce writes line where the person who ran `go test ./...` reads it.
+// go test shows a passing package's output only with -v, so the line
+// printed by Main would be lost there. On Linux the test binary's parent
+// is the go command, and its standard error is the terminal or the CI log:
+// the line goes there too, unless it is the file our own output already
+// reaches, or a regular file (whose offset the go command owns).
+func announce(line string) {
+	if v := flag.Lookup("test.v"); runtime.GOOS != "linux" || v == nil || v.Value.String() != "false" {
+		return // with -v (or -json) go test shows the output already
+	}
+	ppid := os.Getppid()
+	comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", ppid))
+	if err != nil || strings.TrimSpace(string(comm)) != "go" {
+		return
+	}
+	target := fmt.Sprintf("/proc/%d/fd/2", ppid)
+	fi, err := os.Stat(target)
+	if err != nil || fi.Mode().IsRegular() {
+		return
+	}
+	if out, err := os.Stdout.Stat(); err == nil && os.SameFile(fi, out) {
+		return
+	}
+	f, err := os.OpenFile(target, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	io.WriteString(f, line)
 }
