@@ -45,7 +45,7 @@ var readmeSkips = []struct {
 	{regexp.MustCompile(`^make race`), "it runs every test again under the race detector, this one included; CI runs the tests"},
 	{regexp.MustCompile(`^bash scripts/fuzz\.sh`), "every fuzz target for 30 s each; .ci/run runs them for 10,000 executions each"},
 	{regexp.MustCompile(`-bench`), "benchmarks take minutes; their figures are in docs/performance.md"},
-	{regexp.MustCompile(`^\./chokepoint lists update$`), "downloads from the official URLs and the test machine has no internet; the --base-url form runs against a local mirror"},
+	{regexp.MustCompile(`^\./chokepoint lists update( --timeout \S+)?$`), "downloads from the official URLs and the test machine has no internet; the --base-url form runs against a local mirror"},
 }
 
 // readmeExits are the README commands documented to exit non-zero.
@@ -56,6 +56,7 @@ var readmeExits = []struct {
 }{
 	{regexp.MustCompile(`check examples/invalid-order\.json`), 1, "no decision: every bad field named"},
 	{regexp.MustCompile(`check --in examples/orders\.jsonl .*--fail-on block`), 1, "orders.jsonl holds a blocked order and --fail-on block says so by the exit code"},
+	{regexp.MustCompile(`scan --format mt .* --fail-on review`), 1, "the MT103 pays a listed company, so the decision is block and --fail-on review says so by the exit code"},
 	{regexp.MustCompile(`^\./chokepoint lists diff us_ofac_sdn$`), 1, "a fresh install holds no stored version to compare (the mirror served the bundled files, unchanged)"},
 }
 
