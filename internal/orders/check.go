@@ -82,9 +82,10 @@ func NewChecker(s Screener, rules *Rules) *Checker {
 	}
 }
 
-// SetHistory makes the checker record parties in h and report the ones
-// seen for the first time. Without a history, only a party's
-// customer_since date can show it is new.
+// SetHistory makes the checker report the parties h does not know and
+// tell h each order's parties and decision. Without a history, only a
+// party's customer_since date can show it is new, and every report says
+// so.
 func (c *Checker) SetHistory(h History) { c.history = h }
 
 // SetCache makes the checker keep up to n screening results across orders.
@@ -151,6 +152,9 @@ func (c *Checker) Check(ctx context.Context, o *Order) (*Report, error) {
 		Caveats:      []string{OwnershipCaveat},
 		Findings:     []Finding{},
 	}
+	if c.history == nil {
+		st.rep.Caveats = append(st.rep.Caveats, NoHistoryCaveat)
+	}
 	st.lists()
 	st.places()
 	if err := ctx.Err(); err != nil {
@@ -166,9 +170,14 @@ func (c *Checker) Check(ctx context.Context, o *Order) (*Report, error) {
 		return nil, err
 	}
 	st.goods()
-	st.redFlags()
+	if err := st.redFlags(); err != nil {
+		return nil, err
+	}
 	st.incomplete()
 	st.decide()
+	if err := st.record(); err != nil {
+		return nil, err
+	}
 	return st.rep, nil
 }
 
@@ -616,7 +625,7 @@ func intermediary(p normParty) (field, value, word string) {
 	return "", "", ""
 }
 
-func (st *check) redFlags() {
+func (st *check) redFlags() error {
 	n := st.n
 	forwarders := make(map[string]bool)
 	for _, p := range n.parties {
@@ -678,12 +687,12 @@ func (st *check) redFlags() {
 		}
 	}
 	days := st.c.rules.Thresholds.NewPartyDays
+	// One party in several roles is one new party.
+	newKeys := make(map[string]bool)
 	for _, p := range n.parties {
-		seenBefore := true
-		known := false
-		if st.c.history != nil {
-			seenBefore = st.c.history.Seen(PartyKey(p.Name, p.country), st.ref)
-			known = true
+		key := PartyKey(p.Name, p.country)
+		if newKeys[key] {
+			continue
 		}
 		isNew, why := false, ""
 		switch {
@@ -692,17 +701,42 @@ func (st *check) redFlags() {
 			if st.ref.Sub(since) < time.Duration(days)*24*time.Hour {
 				isNew, why = true, fmt.Sprintf("customer since %s, less than %d days", p.CustomerSince, days)
 			}
-		case known && !seenBefore:
-			isNew, why = true, "first time in the party history"
+		case st.c.history != nil:
+			known, err := st.c.history.Known(key, st.o.ID, st.ref)
+			if err != nil {
+				return fmt.Errorf("party history: %w", err)
+			}
+			isNew, why = !known, "not in the party history from an earlier cleared order"
 		}
 		if !isNew {
 			continue
 		}
+		newKeys[key] = true
 		_, trans := st.c.route.Transshipment(p.country)
 		weak := !(trans && st.highPriority)
 		st.add(RuleNewParty, weak, Evidence{Field: p.path + ".name", Value: p.Name, Country: p.country},
 			"The %s %q is a new party (%s)", strings.ReplaceAll(p.Role, "_", " "), p.Name, why)
 	}
+	return nil
+}
+
+// record tells the history the order's parties and decision.
+func (st *check) record() error {
+	if st.c.history == nil {
+		return nil
+	}
+	seen := make(map[string]bool)
+	var keys []string
+	for _, p := range st.n.parties {
+		if k := PartyKey(p.Name, p.country); !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	if err := st.c.history.Record(st.o.ID, st.ref, st.rep.Decision, keys); err != nil {
+		return fmt.Errorf("party history: %w", err)
+	}
+	return nil
 }
 
 func containsISO(ps []place, iso string) bool {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -399,19 +400,87 @@ func TestPartyHistory(t *testing.T) {
 		t.Fatalf("reopened history has %d parties, want 1", h2.Len())
 	}
 	c.SetHistory(h2)
+	// The same order again: its own record does not make its party known.
+	r, err = c.Check(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(findings(r, RuleNewParty)); got != 1 {
+		t.Errorf("same order again: %d new-party findings, want 1", got)
+	}
+	// Another order, the name spelled differently: known.
+	o.ID = "T-2"
 	o.Parties[0].Name = "MASCHINENBAU VOSS, GmbH"
 	r, err = c.Check(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := findings(r, RuleNewParty); len(got) != 0 {
-		t.Errorf("second check: new-party findings %+v, want none", got)
+		t.Errorf("second order: new-party findings %+v, want none", got)
 	}
 	if err := os.WriteFile(path, []byte("{bad"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := OpenHistory(path); err == nil || !strings.Contains(err.Error(), path) {
 		t.Errorf("OpenHistory on a bad file = %v, want an error naming it", err)
+	}
+}
+
+// TestHistoryBlockedNeverKnown: a blocked order's parties are not recorded
+// (nor a review order's, which is not yet approved), and the findings of
+// a batch do not depend on the order its orders were checked in.
+func TestHistoryBlockedNeverKnown(t *testing.T) {
+	h := NewMemoryHistory()
+	c := newTestChecker(&fakeScreener{})
+	c.SetHistory(h)
+	o := baseOrder()
+	for i := range o.Parties {
+		o.Parties[i].CustomerSince = ""
+	}
+	blocked := *o
+	blocked.ID = "BLOCKED"
+	blocked.Route.DestinationCountry = "IR"
+	review := *o
+	review.ID = "REVIEW"
+	review.Route.PaymentOriginCountry = "AE"
+	for _, x := range []*Order{&blocked, &review} {
+		r, err := c.Check(context.Background(), x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Decision == Clear {
+			t.Fatalf("%s is clear", x.ID)
+		}
+	}
+	// Not yet saved: a run sees the history as opened.
+	o.ID = "CLEAR-1"
+	r, _ := c.Check(context.Background(), o)
+	if r.Decision != Clear || len(findings(r, RuleNewParty)) != 1 {
+		t.Fatalf("CLEAR-1: %s with %d new-party findings, want clear with 1", r.Decision, len(findings(r, RuleNewParty)))
+	}
+	if err := h.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if h.Len() != 1 {
+		t.Errorf("history holds %d parties, want 1 (from the clear order only)", h.Len())
+	}
+	o.ID = "CLEAR-2"
+	r, _ = c.Check(context.Background(), o)
+	if len(findings(r, RuleNewParty)) != 0 {
+		t.Errorf("CLEAR-2: party of CLEAR-1 not known")
+	}
+}
+
+func TestNoHistoryCaveat(t *testing.T) {
+	c := newTestChecker(&fakeScreener{})
+	r, _ := c.Check(context.Background(), baseOrder())
+	if !slices.Contains(r.Caveats, NoHistoryCaveat) {
+		t.Errorf("caveats %q lack the no-history caveat", r.Caveats)
+	}
+	c.SetHistory(NewMemoryHistory())
+	r, _ = c.Check(context.Background(), baseOrder())
+	if slices.Contains(r.Caveats, NoHistoryCaveat) {
+		t.Errorf("caveats %q: no-history caveat with a history", r.Caveats)
 	}
 }
 

@@ -23,6 +23,9 @@ const (
 // OwnershipCaveat is printed on every report.
 const OwnershipCaveat = "A clean name check does not clear the 50% ownership rule: an entity owned 50% or more, directly or indirectly, individually or in aggregate, by blocked persons is blocked too, and ownership is not visible in the lists' names. Check who owns every party."
 
+// NoHistoryCaveat is printed when the checker had no party history.
+const NoHistoryCaveat = "No party history was used, so only a party's customer_since date could show that it is new."
+
 // Evidence says what a finding rests on: the order field and the list
 // entry, list code or port it was compared with.
 type Evidence struct {
