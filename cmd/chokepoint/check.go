@@ -68,7 +68,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 			if errors.As(err, &ve) {
 				fmt.Fprintf(e.stderr, "%s: invalid order, no decision:\n", name)
 				for _, f := range ve.Fields {
-					fmt.Fprintf(e.stderr, "  %s: %s\n", orDefault(f.Field, "(order)"), f.Message)
+					fmt.Fprintf(e.stderr, "  %s: %s%s\n", orDefault(f.Field, "(order)"), f.Message, f.Position())
 				}
 				return fmt.Errorf("%s: %d invalid field(s)", name, len(ve.Fields))
 			}
@@ -278,7 +278,7 @@ func checkBatch(ctx context.Context, e *env, c *orders.Checker, in, out, failOn 
 				res.Error, res.Fields = "invalid order, no decision", ve.Fields
 				counts["invalid"]++
 				failed = failed || failOn != ""
-				fmt.Fprintf(bar.Clear(), "%s:%d: order %q invalid: %v\n", in, p.line, res.OrderID, ve)
+				fmt.Fprintf(bar.Clear(), "%s:%d: order %q invalid, no decision: %s\n", in, p.line, res.OrderID, strings.TrimPrefix(ve.Error(), "invalid order: "))
 			default:
 				if checkErr == nil {
 					checkErr = fmt.Errorf("%s:%d: check: %w", in, p.line, p.err)
@@ -333,7 +333,7 @@ func batchSource(r io.Reader, name string) (func() (*orders.Order, int, error), 
 			if len(strings.TrimSpace(string(b))) == 0 {
 				continue
 			}
-			o, err := orders.DecodeBytes(b)
+			o, err := orders.DecodeLine(b, line)
 			if o == nil {
 				o = &orders.Order{ID: peekID(b)}
 			}

@@ -338,3 +338,67 @@ func TestCheckBlockedPartyNotKnown(t *testing.T) {
 		t.Errorf("after a blocked order: %d new-party findings, want 1 (a blocked order's party is not a known customer)", n)
 	}
 }
+
+// invalidOrderFiles are the refused orders of
+// internal/orders/testdata/invalid with the line the CLI must print: the
+// same words as the API's (internal/api TestOrdersInvalidJSON).
+var invalidOrderFiles = map[string]string{
+	"duplicate-key.json": "route.destination_country: given twice (first at line 5, column 13); say each field once (line 5, column 42)",
+	"quantity-text.json": `lines[0].quantity: want a number, got text "ten" (line 4, column 80)`,
+	"invalid-utf8.json":  "parties[0].name: invalid UTF-8: the text must be UTF-8 encoded (line 3, column 41)",
+}
+
+// TestCheckInvalidOrdersCLI: check FILE and check --in FILE.jsonl|csv
+// refuse duplicate keys, values of the wrong kind and invalid UTF-8 as the
+// API does, naming the field, line and column (issue 9, point 6).
+func TestCheckInvalidOrdersCLI(t *testing.T) {
+	ctx := context.Background()
+	environ := []string{"CHOKEPOINT_DATA_DIR=" + t.TempDir()}
+	var jsonl bytes.Buffer
+	for file, want := range invalidOrderFiles {
+		path := filepath.Join("../../internal/orders/testdata/invalid", file)
+		var stdout, stderr bytes.Buffer
+		code := run(ctx, []string{"check", path}, strings.NewReader(""), &stdout, &stderr, environ)
+		if code != 1 || !strings.Contains(stderr.String(), "\n  "+want+"\n") || stdout.Len() != 0 {
+			t.Errorf("check %s: exit %d, stderr %q; want 1 and %q", file, code, stderr.String(), want)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		jsonl.Write(bytes.ReplaceAll(data, []byte("\n"), []byte(" ")))
+		jsonl.WriteByte('\n')
+	}
+	realEngine(t)
+	dir := t.TempDir()
+	batch := filepath.Join(dir, "bad.jsonl")
+	if err := os.WriteFile(batch, jsonl.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	csvFile := filepath.Join(dir, "bad.csv")
+	csvData := "order_id,record,role,name,country,description,hs_code,quantity\n" +
+		"C-1,party,buyer,Vo\xdfs GmbH,DE,,,\n" +
+		"C-1,line,,,,ball bearings,8482.10,ten\n"
+	if err := os.WriteFile(csvFile, []byte(csvData), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		file string
+		want []string
+	}{
+		{batch, []string{"route.destination_country: given twice", "lines[0].quantity: want a number, got text \"ten\" (line ", "parties[0].name: invalid UTF-8: the text must be UTF-8 encoded (line "}},
+		{csvFile, []string{`lines[0].quantity: want a number, got "ten" (line 3)`, "parties[0].name: invalid UTF-8: the text must be UTF-8 encoded (line 2)"}},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(ctx, []string{"check", "--in", tt.file, "--fail-on", "block"}, strings.NewReader(""), &stdout, &stderr, environ)
+		if code != 1 {
+			t.Errorf("check --in %s: exit %d, want 1", tt.file, code)
+		}
+		for _, w := range tt.want {
+			field, _, _ := strings.Cut(w, ":")
+			if !strings.Contains(stderr.String(), w) || !strings.Contains(stdout.String(), `"field":"`+field+`"`) {
+				t.Errorf("check --in %s: output lacks %q\nstderr %s\nstdout %s", tt.file, w, stderr.String(), stdout.String())
+			}
+		}
+	}
+}

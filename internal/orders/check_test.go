@@ -288,7 +288,7 @@ func TestValidation(t *testing.T) {
 		{"unknown nested fields", `{"id":"x","parties":[{"role":"buyer","name":"A","colour":1,"identifiers":[{"number":"1","kind":"x"}]}],"lines":[{"description":"x","hs":"1"}],"route":{"via":"x"}}`,
 			[]string{"parties[0].colour", "parties[0].identifiers[0].kind", "lines[0].hs", "route.via"}},
 		{"trailing data", `{"id":"x","parties":[{"role":"buyer","name":"A","country":"DE"}],"lines":[{"description":"x"}]} {}`, []string{""}},
-		{"wrong type", `{"id":"x","lines":[{"quantity":"ten"}]}`, []string{"lines.quantity"}},
+		{"wrong type", `{"id":"x","lines":[{"quantity":"ten"}]}`, []string{"lines[0].quantity"}},
 		{"empty", ``, []string{""}},
 		{"every bad field", `{"id":"","parties":[{"role":"reseller","name":"A","country":"Atlantis"},{"role":"consignee","name":"","customer_since":"soon"}],
 			"lines":[{"description":"chips","hs_code":"8542.3I","quantity":-1,"currency":"euro"},{"description":"","hs_code":"8542"}],
