@@ -574,3 +574,24 @@ func TestScreenCache(t *testing.T) {
 		t.Errorf("%d screening calls for two distinct parties over three checks, want 2", s.calls)
 	}
 }
+
+// TestRuleSourcesOfficial: every rule cites the official publication
+// (regulation, agency page or advisory: eCFR, Federal Register, BIS, OFAC,
+// FinCEN, trade.gov, UNECE, EUR-Lex), never a blog, a news site or an
+// internal file (issue 9, point 7).
+func TestRuleSourcesOfficial(t *testing.T) {
+	official := []string{"www.ecfr.gov", "www.federalregister.gov", "www.bis.gov", "ofac.treasury.gov", "www.fincen.gov",
+		"www.trade.gov", "unece.org", "eur-lex.europa.eu"}
+	for _, id := range RuleIDs() {
+		r := DefaultRules().Rule(id)
+		host, _, _ := strings.Cut(strings.TrimPrefix(r.SourceURL, "https://"), "/")
+		if !slices.Contains(official, host) {
+			t.Errorf("%s: source_url %s is not an official publication", id, r.SourceURL)
+		}
+		for _, bad := range []string{"domain", "Chokepoint", ".csv", "internal/", "product rule"} {
+			if strings.Contains(r.Source, bad) {
+				t.Errorf("%s: source %q cites %q, not a publication", id, r.Source, bad)
+			}
+		}
+	}
+}
