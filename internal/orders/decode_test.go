@@ -49,13 +49,13 @@ func TestDecodeErrors(t *testing.T) {
 		{"lone surrogate", strings.Replace(validOrderJSON, "Maschinenbau", `Maschinenbau\ud800`, 1),
 			[]string{`parties[0].name: invalid UTF-8: a \u escape that is not a character (a lone surrogate) (line 3, column 41)`}},
 		{"syntax error", strings.Replace(validOrderJSON, `"hs_code": "8482.10",`, `"hs_code": "8482.10"`, 1),
-			[]string{`lines[0]: JSON syntax error: invalid character '"' after object key:value pair (line 4, column 67)`}},
+			[]string{`: JSON syntax error: invalid character '"' after object key:value pair (line 4, column 67)`}},
 		{"truncated", validOrderJSON[:60],
-			[]string{`parties[0].name: the JSON ends before the order is complete (truncated?) (line 3, column 44)`}},
+			[]string{`: the JSON ends before the order is complete (truncated?) (line 3, column 44)`}},
 		{"not an object", `["D-1"]`, []string{`: want an object {...}, got a list (line 1, column 1)`}},
 		{"trailing data", validOrderJSON + "\n{}", []string{`: data after the order object (line 7, column 1)`}},
-		{"bad literal", strings.Replace(validOrderJSON, `"D-1"`, `tru`, 1), []string{`id: JSON syntax error: invalid character ',' in literal true (expecting 'e') (line 2, column 12)`}},
-		{"invalid UTF-8 outside a string", strings.Replace(validOrderJSON, `"D-1"`, "\xff", 1), []string{`id: invalid UTF-8 outside a string (line 2, column 9)`}},
+		{"bad literal", strings.Replace(validOrderJSON, `"D-1"`, `tru`, 1), []string{`: JSON syntax error: invalid character ',' in literal true (expecting 'e') (line 2, column 12)`}},
+		{"invalid UTF-8 outside a string", strings.Replace(validOrderJSON, `"D-1"`, "\xff", 1), []string{`: invalid UTF-8 outside a string (line 2, column 9)`}},
 		{"empty", " \n", []string{`: empty input, want a JSON order object (line 1, column 1)`}},
 	}
 	for _, tt := range tests {
@@ -96,5 +96,13 @@ func TestCSVInvalidUTF8(t *testing.T) {
 	want := "invalid order: parties[1].name: invalid UTF-8: the text must be UTF-8 encoded (line 3)"
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v, want %s", err, want)
+	}
+}
+
+func TestDuplicateKeyHelper(t *testing.T) {
+	for in, want := range map[string]string{`{"a":1,"b":{"a":2},"c":[{"x":1},{"x":2}]}`: "", `{"a":1,"b":{"c":2,"c":3}}`: "c", `{"a":[1],"a":2}`: "a"} {
+		if got := duplicateKey([]byte(in)); got != want {
+			t.Errorf("duplicateKey(%s) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -269,6 +269,9 @@ func FuzzDecode(f *testing.F) {
 		if !utf8.Valid(data) {
 			t.Fatalf("accepted an order that is not UTF-8: %q", data)
 		}
+		if dup := duplicateKey(data); dup != "" {
+			t.Fatalf("accepted an order with key %q twice: %q", dup, data)
+		}
 		again, err := json.Marshal(o)
 		if err != nil {
 			t.Fatal(err)
@@ -295,6 +298,49 @@ func FuzzDecode(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// duplicateKey returns a key some object of data gives twice, found by
+// encoding/json's token reader: a second opinion on the decoder's own
+// scanner.
+func duplicateKey(data []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	type frame struct {
+		object bool
+		keys   map[string]bool
+		key    bool // the next token of the object is a key
+	}
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		if n := len(stack); n > 0 && stack[n-1].object && stack[n-1].key {
+			if k, ok := tok.(string); ok {
+				if stack[n-1].keys[k] {
+					return k
+				}
+				stack[n-1].keys[k] = true
+				stack[n-1].key = false
+				continue
+			}
+		}
+		if n := len(stack); n > 0 && stack[n-1].object {
+			stack[n-1].key = true // after this value, a key
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{object: true, keys: map[string]bool{}, key: true})
+		case json.Delim('['):
+			stack = append(stack, &frame{})
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+			if n := len(stack); n > 0 && stack[n-1].object {
+				stack[n-1].key = true
+			}
+		}
+	}
 }
 
 func FuzzCSV(f *testing.F) {

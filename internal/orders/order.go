@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -230,7 +229,7 @@ func (o *Order) normalize() (*normal, error) {
 	// Text that is not UTF-8 is refused before anything reads it, as the
 	// JSON reader refuses it, whatever the order came from.
 	var bad []FieldError
-	invalidUTF8(reflect.ValueOf(o).Elem(), "", &bad)
+	invalidUTF8(o, &bad)
 	if len(bad) > 0 {
 		return nil, &ValidationError{bad}
 	}
@@ -386,26 +385,49 @@ func (o *Order) normalize() (*normal, error) {
 	return n, nil
 }
 
-// invalidUTF8 adds an error for every string field of v, a value of the
-// order document at path, that is not UTF-8.
-func invalidUTF8(v reflect.Value, path string, bad *[]FieldError) {
-	switch v.Kind() {
-	case reflect.String:
-		if !utf8.ValidString(v.String()) {
-			*bad = append(*bad, FieldError{Field: path, Message: "invalid UTF-8: the text must be UTF-8 encoded"})
+// invalidUTF8 adds an error for every text field of o that is not UTF-8.
+// It names the fields itself rather than by reflection: it runs on every
+// order, and the paths are built only for the bad ones.
+func invalidUTF8(o *Order, bad *[]FieldError) {
+	check := func(v string, path func() string) {
+		if !utf8.ValidString(v) {
+			*bad = append(*bad, FieldError{Field: path(), Message: "invalid UTF-8: the text must be UTF-8 encoded"})
 		}
-	case reflect.Slice:
-		for i := 0; i < v.Len(); i++ {
-			invalidUTF8(v.Index(i), fmt.Sprintf("%s[%d]", path, i), bad)
+	}
+	at := func(s string) func() string { return func() string { return s } }
+	check(o.ID, at("id"))
+	check(o.Date, at("date"))
+	check(o.LicenseNumber, at("license_number"))
+	for i := range o.Parties {
+		p := &o.Parties[i]
+		f := func(name string) func() string {
+			return func() string { return fmt.Sprintf("parties[%d].%s", i, name) }
 		}
-	case reflect.Struct:
-		for i := 0; i < v.NumField(); i++ {
-			name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
-			if path != "" {
-				name = path + "." + name
-			}
-			invalidUTF8(v.Field(i), name, bad)
+		for _, c := range []struct{ v, name string }{{p.Role, "role"}, {p.Name, "name"}, {p.Type, "type"}, {p.BusinessType, "business_type"},
+			{p.Address, "address"}, {p.City, "city"}, {p.Country, "country"}, {p.CustomerSince, "customer_since"}} {
+			check(c.v, f(c.name))
 		}
+		for j, id := range p.Identifiers {
+			check(id.Type, func() string { return fmt.Sprintf("parties[%d].identifiers[%d].type", i, j) })
+			check(id.Number, func() string { return fmt.Sprintf("parties[%d].identifiers[%d].number", i, j) })
+		}
+	}
+	for i := range o.Lines {
+		l := &o.Lines[i]
+		f := func(name string) func() string { return func() string { return fmt.Sprintf("lines[%d].%s", i, name) } }
+		for _, c := range []struct{ v, name string }{{l.Description, "description"}, {l.HSCode, "hs_code"}, {l.Manufacturer, "manufacturer"},
+			{l.PartNumber, "part_number"}, {l.Currency, "currency"}, {l.EndUse, "end_use"}, {l.LicenseNumber, "license_number"}} {
+			check(c.v, f(c.name))
+		}
+	}
+	r := &o.Route
+	for _, c := range []struct{ v, name string }{{r.ExportCountry, "export_country"}, {r.DestinationCountry, "destination_country"},
+		{r.PortOfLoading, "port_of_loading"}, {r.PortOfDischarge, "port_of_discharge"}, {r.VesselName, "vessel_name"},
+		{r.VesselIMO, "vessel_imo"}, {r.Incoterms, "incoterms"}, {r.PaymentOriginCountry, "payment_origin_country"}} {
+		check(c.v, at("route."+c.name))
+	}
+	for i, p := range r.TransshipmentPorts {
+		check(p, func() string { return fmt.Sprintf("route.transshipment_ports[%d]", i) })
 	}
 }
 
