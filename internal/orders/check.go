@@ -272,7 +272,7 @@ func (st *check) finish() {
 		label := LineRanges(f.LineIndexes)
 		f.Reason = label + ": " + f.Reason
 		_, rest, _ := lineField(f.Evidence.Field)
-		f.Evidence.Where = fieldWord(strings.TrimPrefix(rest, ".")) + " of " + strings.ToLower(label[:1]) + label[1:]
+		f.Evidence.Where = "the " + fieldWord(strings.TrimPrefix(rest, ".")) + " of " + strings.ToLower(label[:1]) + label[1:]
 	}
 }
 
@@ -290,7 +290,7 @@ func (st *check) nameParties(f *Finding) {
 	first := st.o.Parties[f.PartyIndexes[0]]
 	_, attr, _ := partyField(f.Evidence.Field)
 	attr = fieldWord(strings.TrimPrefix(attr, "."))
-	f.Evidence.Where = attr + " of the " + list
+	f.Evidence.Where = "the " + attr + " of the " + list
 	if subject := capitalize(st.where(f.Evidence.Field)); strings.HasPrefix(f.Reason, subject) {
 		f.Reason = "The " + attr + " of the " + list + f.Reason[len(subject):]
 	} else if subject := "The " + roleWords(first.Role) + " "; strings.HasPrefix(f.Reason, subject) {
