@@ -19,14 +19,13 @@ import (
 )
 
 func runCheck(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "check", "check [--json] [--rules FILE] [--fail-on review|block] ORDER.json...\n       chokepoint check --in orders.jsonl|orders.csv [--out results.jsonl] [--fail-on review|block]")
+	fs := newFlagSet(e, "check", "check [--json] [--rules FILE] [--history FILE] [--fail-on review|block] ORDER.json...\n       chokepoint check --in orders.jsonl|orders.csv [--out results.jsonl] [--history FILE] [--fail-on review|block]")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	rulesFile := fs.String("rules", "", "rules file to use instead of the built-in rules.yaml")
 	failOn := fs.String("fail-on", "", "exit 1 when an order's decision is at least this: review or block (invalid orders count too)")
 	in := fs.String("in", "", "batch input: JSONL (one order per line) or CSV (see orders.CSVColumns); .csv selects CSV")
 	out := fs.String("out", "", "batch output file, JSONL (default stdout)")
-	historyFile := fs.String("history", "", "party history file for the new-party red flag (default DATA_DIR/party-history.json)")
-	noHistory := fs.Bool("no-history", false, "do not read or record the party history")
+	historyFile := fs.String("history", "", "party history file for the new-party red flag: read, and the parties of clear orders added (default: no history)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "batch: orders checked in parallel")
 	cacheSize := fs.Int("cache", 10000, "batch: screening results kept across orders (repeat customers are screened once); 0 turns it off")
 	pos, err := parseFlags(fs, args)
@@ -69,7 +68,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 			if errors.As(err, &ve) {
 				fmt.Fprintf(e.stderr, "%s: invalid order, no decision:\n", name)
 				for _, f := range ve.Fields {
-					fmt.Fprintf(e.stderr, "  %s: %s\n", orDefault(f.Field, "(order)"), f.Message)
+					fmt.Fprintf(e.stderr, "  %s: %s%s\n", orDefault(f.Field, "(order)"), f.Message, f.Position())
 				}
 				return fmt.Errorf("%s: %d invalid field(s)", name, len(ve.Fields))
 			}
@@ -87,13 +86,11 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		// can be reused across the batch.
 		checker.SetCache(*cacheSize)
 	}
+	// The history is kept only when asked for: a check is otherwise a
+	// pure function of the order, the lists and the rules.
 	var hist *orders.PartyHistory
-	if !*noHistory {
-		path := *historyFile
-		if path == "" {
-			path = filepath.Join(e.cfg.DataDir, "party-history.json")
-		}
-		if hist, err = orders.OpenHistory(path); err != nil {
+	if *historyFile != "" {
+		if hist, err = orders.OpenHistory(*historyFile); err != nil {
 			return err
 		}
 		checker.SetHistory(hist)
@@ -281,7 +278,7 @@ func checkBatch(ctx context.Context, e *env, c *orders.Checker, in, out, failOn 
 				res.Error, res.Fields = "invalid order, no decision", ve.Fields
 				counts["invalid"]++
 				failed = failed || failOn != ""
-				fmt.Fprintf(bar.Clear(), "%s:%d: order %q invalid: %v\n", in, p.line, res.OrderID, ve)
+				fmt.Fprintf(bar.Clear(), "%s:%d: order %q invalid, no decision: %s\n", in, p.line, res.OrderID, strings.TrimPrefix(ve.Error(), "invalid order: "))
 			default:
 				if checkErr == nil {
 					checkErr = fmt.Errorf("%s:%d: check: %w", in, p.line, p.err)
@@ -336,7 +333,7 @@ func batchSource(r io.Reader, name string) (func() (*orders.Order, int, error), 
 			if len(strings.TrimSpace(string(b))) == 0 {
 				continue
 			}
-			o, err := orders.DecodeBytes(b)
+			o, err := orders.DecodeLine(b, line)
 			if o == nil {
 				o = &orders.Order{ID: peekID(b)}
 			}

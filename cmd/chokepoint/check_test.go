@@ -135,9 +135,6 @@ func TestCheckCommand(t *testing.T) {
 	if rep.Decision != orders.DecisionBlock || rep.OrderID != "EX-005-LISTED-CONSIGNEE" {
 		t.Errorf("report %s %s, want EX-005-LISTED-CONSIGNEE block", rep.OrderID, rep.Decision)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "party-history.json")); err != nil {
-		t.Errorf("party history not saved: %v", err)
-	}
 
 	stdout.Reset()
 	stderr.Reset()
@@ -151,7 +148,7 @@ func TestCheckCommand(t *testing.T) {
 
 	out := filepath.Join(dir, "results.jsonl")
 	stderr.Reset()
-	code = run(ctx, []string{"check", "--in", "../../examples/orders.jsonl", "--out", out, "--fail-on", "block", "--no-history"}, strings.NewReader(""), &stdout, &stderr, environ)
+	code = run(ctx, []string{"check", "--in", "../../examples/orders.jsonl", "--out", out, "--fail-on", "block"}, strings.NewReader(""), &stdout, &stderr, environ)
 	if code != 1 {
 		t.Errorf("batch --fail-on block: exit %d, want 1; stderr %s", code, stderr.String())
 	}
@@ -214,6 +211,194 @@ func BenchmarkCheckRealEngine(b *testing.B) {
 	for b.Loop() {
 		if _, err := c.Check(ctx, o); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// historyOrder writes the clean bearings example without customer_since
+// dates, so only the party history can tell whether its party is new, and
+// returns its path. blocked routes it to Iran as well.
+func historyOrder(t *testing.T, dir, name string, blocked bool) string {
+	t.Helper()
+	data, err := os.ReadFile("../../examples/clean-bearings-germany.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var o orders.Order
+	if err := json.Unmarshal(data, &o); err != nil {
+		t.Fatal(err)
+	}
+	o.ID = strings.TrimSuffix(name, ".json")
+	for i := range o.Parties {
+		o.Parties[i].CustomerSince = ""
+	}
+	if blocked {
+		o.Route.DestinationCountry = "IR"
+	}
+	b, err := json.Marshal(&o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// checkJSON runs check --json and returns the report.
+func checkJSON(t *testing.T, environ []string, args ...string) *orders.Report {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), append([]string{"check", "--json"}, args...), strings.NewReader(""), &stdout, &stderr, environ)
+	if code != 0 {
+		t.Fatalf("check %v: exit %d: %s", args, code, stderr.String())
+	}
+	var rep orders.Report
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatalf("decode report: %v\n%s", err, stdout.String())
+	}
+	return &rep
+}
+
+func newPartyFindings(r *orders.Report) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Rule == orders.RuleNewParty {
+			n++
+		}
+	}
+	return n
+}
+
+// TestCheckHistoryOnlyWhenAsked: without --history, check neither reads
+// nor writes a party history (issue 9, point 5).
+func TestCheckHistoryOnlyWhenAsked(t *testing.T) {
+	realEngine(t)
+	dir := t.TempDir()
+	environ := []string{"CHOKEPOINT_DATA_DIR=" + dir}
+	order := historyOrder(t, t.TempDir(), "H-1.json", false)
+	checkJSON(t, environ, order)
+	checkJSON(t, environ, order)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.Contains(e.Name(), "history") {
+			t.Errorf("check without --history wrote %s", e.Name())
+		}
+	}
+}
+
+// TestCheckRerunSameFindings: checking the same order again with the same
+// history gives the same findings; the first run's own record must not
+// make its parties "known" to the second (issue 9, point 5).
+func TestCheckRerunSameFindings(t *testing.T) {
+	realEngine(t)
+	dir := t.TempDir()
+	environ := []string{"CHOKEPOINT_DATA_DIR=" + dir}
+	hist := filepath.Join(dir, "h.json")
+	order := historyOrder(t, dir, "H-2.json", false)
+	first := checkJSON(t, environ, "--history", hist, order)
+	second := checkJSON(t, environ, "--history", hist, order)
+	if newPartyFindings(first) != 1 {
+		t.Errorf("first run: %d new-party findings, want 1", newPartyFindings(first))
+	}
+	reasons := func(r *orders.Report) string {
+		var s []string
+		for _, f := range r.Findings {
+			s = append(s, f.Rule+": "+f.Reason)
+		}
+		return strings.Join(s, "\n")
+	}
+	if a, b := reasons(first), reasons(second); a != b || first.Decision != second.Decision || first.RiskScore != second.RiskScore {
+		t.Errorf("re-run differs:\nfirst %s %d\n%s\nsecond %s %d\n%s", first.Decision, first.RiskScore, a, second.Decision, second.RiskScore, b)
+	}
+	// Another order naming the same party finds it known.
+	other := checkJSON(t, environ, "--history", hist, historyOrder(t, dir, "H-3.json", false))
+	if n := newPartyFindings(other); n != 0 {
+		t.Errorf("a later order: %d new-party findings, want 0 (the party was in H-2)", n)
+	}
+}
+
+// TestCheckBlockedPartyNotKnown: the parties of a blocked order never
+// become known customers (issue 9, point 5).
+func TestCheckBlockedPartyNotKnown(t *testing.T) {
+	realEngine(t)
+	dir := t.TempDir()
+	environ := []string{"CHOKEPOINT_DATA_DIR=" + dir}
+	hist := filepath.Join(dir, "h.json")
+	blocked := checkJSON(t, environ, "--history", hist, historyOrder(t, dir, "B-1.json", true))
+	if blocked.Decision != orders.DecisionBlock {
+		t.Fatalf("order to Iran: %s, want block", blocked.Decision)
+	}
+	later := checkJSON(t, environ, "--history", hist, historyOrder(t, dir, "B-2.json", false))
+	if n := newPartyFindings(later); n != 1 {
+		t.Errorf("after a blocked order: %d new-party findings, want 1 (a blocked order's party is not a known customer)", n)
+	}
+}
+
+// invalidOrderFiles are the refused orders of
+// internal/orders/testdata/invalid with the line the CLI must print: the
+// same words as the API's (internal/api TestOrdersInvalidJSON).
+var invalidOrderFiles = map[string]string{
+	"duplicate-key.json": "route.destination_country: given twice (first at line 5, column 13); say each field once (line 5, column 42)",
+	"quantity-text.json": `lines[0].quantity: want a number, got text "ten" (line 4, column 80)`,
+	"invalid-utf8.json":  "parties[0].name: invalid UTF-8: the text must be UTF-8 encoded (line 3, column 41)",
+}
+
+// TestCheckInvalidOrdersCLI: check FILE and check --in FILE.jsonl|csv
+// refuse duplicate keys, values of the wrong kind and invalid UTF-8 as the
+// API does, naming the field, line and column (issue 9, point 6).
+func TestCheckInvalidOrdersCLI(t *testing.T) {
+	ctx := context.Background()
+	environ := []string{"CHOKEPOINT_DATA_DIR=" + t.TempDir()}
+	var jsonl bytes.Buffer
+	for file, want := range invalidOrderFiles {
+		path := filepath.Join("../../internal/orders/testdata/invalid", file)
+		var stdout, stderr bytes.Buffer
+		code := run(ctx, []string{"check", path}, strings.NewReader(""), &stdout, &stderr, environ)
+		if code != 1 || !strings.Contains(stderr.String(), "\n  "+want+"\n") || stdout.Len() != 0 {
+			t.Errorf("check %s: exit %d, stderr %q; want 1 and %q", file, code, stderr.String(), want)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		jsonl.Write(bytes.ReplaceAll(data, []byte("\n"), []byte(" ")))
+		jsonl.WriteByte('\n')
+	}
+	realEngine(t)
+	dir := t.TempDir()
+	batch := filepath.Join(dir, "bad.jsonl")
+	if err := os.WriteFile(batch, jsonl.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	csvFile := filepath.Join(dir, "bad.csv")
+	csvData := "order_id,record,role,name,country,description,hs_code,quantity\n" +
+		"C-1,party,buyer,Vo\xdfs GmbH,DE,,,\n" +
+		"C-1,line,,,,ball bearings,8482.10,ten\n"
+	if err := os.WriteFile(csvFile, []byte(csvData), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		file string
+		want []string
+	}{
+		{batch, []string{"route.destination_country: given twice", "lines[0].quantity: want a number, got text \"ten\" (line ", "parties[0].name: invalid UTF-8: the text must be UTF-8 encoded (line "}},
+		{csvFile, []string{`lines[0].quantity: want a number, got "ten" (line 3)`, "parties[0].name: invalid UTF-8: the text must be UTF-8 encoded (line 2)"}},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(ctx, []string{"check", "--in", tt.file, "--fail-on", "block"}, strings.NewReader(""), &stdout, &stderr, environ)
+		if code != 1 {
+			t.Errorf("check --in %s: exit %d, want 1", tt.file, code)
+		}
+		for _, w := range tt.want {
+			field, _, _ := strings.Cut(w, ":")
+			if !strings.Contains(stderr.String(), w) || !strings.Contains(stdout.String(), `"field":"`+field+`"`) {
+				t.Errorf("check --in %s: output lacks %q\nstderr %s\nstdout %s", tt.file, w, stderr.String(), stdout.String())
+			}
 		}
 	}
 }

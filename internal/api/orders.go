@@ -103,7 +103,9 @@ func orderError(err error) error {
 	}
 	fields := make([]match.FieldError, len(ve.Fields))
 	for i, f := range ve.Fields {
-		fields[i] = match.FieldError{Field: f.Field, Message: f.Message}
+		// The position is part of the message: the API's field errors
+		// have no place of their own for it.
+		fields[i] = match.FieldError{Field: f.Field, Message: f.Message + f.Position()}
 	}
 	return &Error{Status: http.StatusBadRequest, Code: "invalid_order", Field: fields[0].Field,
 		Message: fields[0].Message, Fields: capFields(fields)}

@@ -2,6 +2,7 @@ package orders
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"sync"
@@ -99,4 +100,33 @@ func (f *syncFake) Screen(q matchQuery, opt matchOptions) ([]matchMatch, error) 
 		}
 	}
 	return nil, nil
+}
+
+// BenchmarkDecode reads the 50-line order of BenchmarkCheck from JSON: the
+// whole decoder (the token pass that names bad fields, then encoding/json
+// and validation) against encoding/json alone, the cost of the first pass.
+func BenchmarkDecode(b *testing.B) {
+	data, err := json.Marshal(benchOrder())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("DecodeBytes", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := DecodeBytes(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encoding-json-only", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var o Order
+			if err := json.Unmarshal(data, &o); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -3,11 +3,14 @@ package orders
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/chokepoint-dev/chokepoint/internal/country"
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
 	"github.com/chokepoint-dev/chokepoint/internal/goods"
 	"github.com/chokepoint-dev/chokepoint/internal/match"
@@ -82,9 +85,10 @@ func NewChecker(s Screener, rules *Rules) *Checker {
 	}
 }
 
-// SetHistory makes the checker record parties in h and report the ones
-// seen for the first time. Without a history, only a party's
-// customer_since date can show it is new.
+// SetHistory makes the checker report the parties h does not know and
+// tell h each order's parties and decision. Without a history, only a
+// party's customer_since date can show it is new, and every report says
+// so.
 func (c *Checker) SetHistory(h History) { c.history = h }
 
 // SetCache makes the checker keep up to n screening results across orders.
@@ -111,8 +115,9 @@ type check struct {
 	n   *normal
 	ref time.Time
 	rep *Report
-	// seen dedupes findings by rule, field and what they point to.
-	seen map[findingKey]bool
+	// seen finds a finding again by rule, field and what it points to:
+	// a repeat is dropped, or for a line its index added to the finding.
+	seen map[findingKey]int
 
 	risky        bool            // an embargoed or transshipment place, or a party finding
 	supp7Targets []place         // Iran, Russia, Belarus or Crimea destinations
@@ -122,7 +127,9 @@ type check struct {
 }
 
 type findingKey struct {
-	rule, field, entity, hs6, component, relation, country, locode string
+	rule                                                                    string
+	sev                                                                     Severity
+	field, value, entity, hs6, component, relation, country, locode, region string
 }
 
 type place struct {
@@ -138,7 +145,7 @@ func (c *Checker) Check(ctx context.Context, o *Order) (*Report, error) {
 		return nil, err
 	}
 	now := c.now().UTC()
-	st := &check{c: c, o: o, n: n, ref: now, seen: make(map[findingKey]bool), partyHit: make(map[string]bool)}
+	st := &check{c: c, o: o, n: n, ref: now, seen: make(map[findingKey]int), partyHit: make(map[string]bool)}
 	if !n.date.IsZero() {
 		st.ref = time.Date(n.date.Year, time.Month(n.date.Month), n.date.Day, 0, 0, 0, 0, time.UTC)
 	}
@@ -150,6 +157,9 @@ func (c *Checker) Check(ctx context.Context, o *Order) (*Report, error) {
 		CheckedAt:    now.Format(time.RFC3339),
 		Caveats:      []string{OwnershipCaveat},
 		Findings:     []Finding{},
+	}
+	if c.history == nil {
+		st.rep.Caveats = append(st.rep.Caveats, NoHistoryCaveat)
 	}
 	st.lists()
 	st.places()
@@ -166,37 +176,155 @@ func (c *Checker) Check(ctx context.Context, o *Order) (*Report, error) {
 		return nil, err
 	}
 	st.goods()
-	st.redFlags()
+	if err := st.redFlags(); err != nil {
+		return nil, err
+	}
 	st.incomplete()
 	st.decide()
+	if err := st.record(); err != nil {
+		return nil, err
+	}
 	return st.rep, nil
 }
 
 // add records a finding of rule id at its full or weak severity, once per
-// rule and evidence field and entry.
+// rule and evidence. A finding about an order line (field lines[i]...) is
+// one finding for every line with the same evidence: its reason is written
+// without the line, which finish names ("Lines 1-2000: ...").
 func (st *check) add(id string, weak bool, ev Evidence, format string, args ...any) {
 	r := st.c.rules.Rule(id)
-	key := findingKey{id, ev.Field, ev.EntityID, ev.HS6, ev.Component, ev.Relation, ev.Country, ev.LOCODE}
-	if st.seen[key] {
-		return
-	}
-	st.seen[key] = true
 	sev, weight := r.Severity, r.Weight
 	if weak && r.WeakSeverity != "" {
 		sev, weight = r.WeakSeverity, r.Weight/2
 	}
-	st.rep.Findings = append(st.rep.Findings, Finding{
+	line, party, keyField := -1, -1, ev.Field
+	if i, rest, ok := lineField(ev.Field); ok {
+		line, keyField = i, "lines[]"+rest
+	} else if i, rest, ok := partyField(ev.Field); ok {
+		party, keyField = i, "parties[]"+rest
+	}
+	key := findingKey{id, sev, keyField, ev.Value, ev.EntityID, ev.HS6, ev.Component, ev.Relation, ev.Country, ev.LOCODE, ev.Region}
+	if i, ok := st.seen[key]; ok {
+		f := &st.rep.Findings[i]
+		if n := len(f.LineIndexes); line >= 0 && n > 0 && f.LineIndexes[n-1] != line {
+			f.LineIndexes = append(f.LineIndexes, line)
+		}
+		if party >= 0 && !slices.Contains(f.PartyIndexes, party) {
+			f.PartyIndexes = append(f.PartyIndexes, party)
+		}
+		return
+	}
+	st.seen[key] = len(st.rep.Findings)
+	reason := fmt.Sprintf(format, args...)
+	if line < 0 {
+		reason = capitalize(reason)
+		ev.Where = st.where(ev.Field)
+	}
+	f := Finding{
 		Rule:        id,
 		RuleVersion: r.Version,
 		Severity:    sev,
 		Incomplete:  strings.HasPrefix(id, "incomplete."),
-		Reason:      capitalize(fmt.Sprintf(format, args...)),
+		Reason:      reason,
 		Evidence:    ev,
 		Source:      r.Source,
 		SourceURL:   r.SourceURL,
 		SourceDate:  r.SourceDate,
 		Weight:      weight,
-	})
+	}
+	if line >= 0 {
+		f.LineIndexes = []int{line}
+	}
+	if party >= 0 {
+		f.PartyIndexes = []int{party}
+	}
+	st.rep.Findings = append(st.rep.Findings, f)
+}
+
+// lineField splits "lines[3].hs_code" into 3 and ".hs_code".
+func lineField(field string) (int, string, bool) { return indexField(field, "lines[") }
+
+// partyField splits "parties[3].country" into 3 and ".country".
+func partyField(field string) (int, string, bool) { return indexField(field, "parties[") }
+
+func indexField(field, prefix string) (int, string, bool) {
+	rest, ok := strings.CutPrefix(field, prefix)
+	if !ok {
+		return 0, "", false
+	}
+	num, rest, ok := strings.Cut(rest, "]")
+	i, err := strconv.Atoi(num)
+	return i, rest, ok && err == nil
+}
+
+// finish names the lines of each line finding in its reason and evidence,
+// and the roles of a finding about several parties (or one party in
+// several roles): "The country of the buyer and consignee is Armenia".
+func (st *check) finish() {
+	for i := range st.rep.Findings {
+		f := &st.rep.Findings[i]
+		if len(f.PartyIndexes) > 1 {
+			st.nameParties(f)
+		}
+		if len(f.LineIndexes) == 0 {
+			continue
+		}
+		label := LineRanges(f.LineIndexes)
+		f.Reason = label + ": " + f.Reason
+		_, rest, _ := lineField(f.Evidence.Field)
+		f.Evidence.Where = "the " + fieldWord(strings.TrimPrefix(rest, ".")) + " of " + strings.ToLower(label[:1]) + label[1:]
+	}
+}
+
+func (st *check) nameParties(f *Finding) {
+	var roles []string
+	for _, i := range f.PartyIndexes {
+		if r := roleWords(st.o.Parties[i].Role); !slices.Contains(roles, r) {
+			roles = append(roles, r)
+		}
+	}
+	if len(roles) < 2 {
+		return
+	}
+	list := strings.Join(roles[:len(roles)-1], ", ") + " and " + roles[len(roles)-1]
+	first := st.o.Parties[f.PartyIndexes[0]]
+	_, attr, _ := partyField(f.Evidence.Field)
+	attr = fieldWord(strings.TrimPrefix(attr, "."))
+	f.Evidence.Where = "the " + attr + " of the " + list
+	if subject := capitalize(st.where(f.Evidence.Field)); strings.HasPrefix(f.Reason, subject) {
+		f.Reason = "The " + attr + " of the " + list + f.Reason[len(subject):]
+	} else if subject := "The " + roleWords(first.Role) + " "; strings.HasPrefix(f.Reason, subject) {
+		f.Reason = "The " + list + " " + f.Reason[len(subject):]
+	}
+}
+
+// maxRanges bounds the line ranges a reason lists; LineIndexes has them all.
+const maxRanges = 20
+
+// LineRanges names order lines by their indexes, counting from 1 as people
+// do: "Line 3", "Lines 1-1000, 1002-2000".
+func LineRanges(idx []int) string {
+	if len(idx) == 1 {
+		return fmt.Sprintf("Line %d", idx[0]+1)
+	}
+	var parts []string
+	for i := 0; i < len(idx); {
+		j := i
+		for j+1 < len(idx) && idx[j+1] == idx[j]+1 {
+			j++
+		}
+		if len(parts) == maxRanges {
+			parts = append(parts, fmt.Sprintf("and %d more lines", len(idx)-i))
+			break
+		}
+		if i == j {
+			parts = append(parts, strconv.Itoa(idx[i]+1))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d-%d", idx[i]+1, idx[j]+1))
+		}
+		i = j + 1
+	}
+	return "Lines " + strings.Join(parts, ", ")
 }
 
 func (st *check) lists() {
@@ -264,7 +392,7 @@ func (st *check) places() {
 				alt = fmt.Sprintf(" (the name also fits %s; the Caspian reading is kept)", strings.Join(port.Alternatives, ", "))
 			}
 			st.add(RuleCaspian, false, Evidence{Field: pt.field, Value: pt.v, LOCODE: port.LOCODE, Port: port.Name, Country: port.Country, FactSource: port.Source, FactTag: port.Tag},
-				"%s is a Caspian Sea port of %s (%s)%s, on the route Iranian drones and munitions take to Russia", port.Name, port.Country, orDash(port.LOCODE), alt)
+				"%s (%s) is a Caspian Sea port of %s%s, on the route Iranian drones and munitions take to Russia", port.Name, orDash(port.LOCODE), countryName(port.Country), alt)
 		}
 	}
 	destField := func(field string) bool {
@@ -301,7 +429,7 @@ func (st *check) places() {
 		if f, ok := st.c.route.Embargoed(p.iso); ok {
 			st.risky = true
 			st.add(RuleEmbargoed, false, Evidence{Field: p.field, Value: p.value, Country: p.iso, FactSource: f.Source, FactTag: f.Tag},
-				"%s is %s, a comprehensively embargoed country", st.where(p.field), f.Name)
+				"%s, a comprehensively embargoed country", st.placeIs(p))
 			if (p.iso == "IR" || p.iso == "RU" || p.iso == "BY") && supp7Field(p.field) {
 				st.supp7Targets = append(st.supp7Targets, p)
 			}
@@ -310,7 +438,7 @@ func (st *check) places() {
 		if f, ok := st.c.route.Transshipment(p.iso); ok && p.field != "route.export_country" {
 			st.risky = true
 			st.add(RuleTransshipment, false, Evidence{Field: p.field, Value: p.value, Country: p.iso, FactSource: f.Source, FactTag: f.Tag},
-				"%s is %s, a transshipment jurisdiction named in the US red-flag alerts", st.where(p.field), f.Name)
+				"%s, a transshipment jurisdiction named in the US red-flag alerts", st.placeIs(p))
 			if destField(p.field) {
 				st.transDest = append(st.transDest, p)
 			}
@@ -338,17 +466,117 @@ func partyIndex(field string) int {
 	return i
 }
 
-var fieldWordsReplacer = strings.NewReplacer("route.", "the ", "_", " ", ".", " ", "[", " ", "]", "")
+// fieldWords are the order's fields in the words of a report.
+var fieldWords = map[string]string{
+	"business_type": "line of business", "customer_since": "customer-since date", "hs_code": "HS code", "end_use": "end use",
+	"part_number": "part number", "license_number": "licence number", "unit_value": "unit value", "identifiers": "identifiers",
+	"export_country": "country of export", "destination_country": "destination country", "payment_origin_country": "country the payment comes from",
+	"port_of_loading": "port of loading", "port_of_discharge": "port of discharge", "vessel_name": "vessel", "vessel_imo": "vessel's IMO number",
+	"incoterms": "Incoterms",
+}
 
-// where names an order field in words: "the consignee's country"
-// for parties[1].country, "the port of loading" for route.port_of_loading.
+func fieldWord(name string) string {
+	if w, ok := fieldWords[name]; ok {
+		return w
+	}
+	return strings.ReplaceAll(name, "_", " ")
+}
+
+// where names an order field in words: "the consignee's country" for
+// parties[1].country, "transshipment port 2" for
+// route.transshipment_ports[1], "line 3's HS code" for lines[2].hs_code.
+// Evidence.Field keeps the path for machines.
 func (st *check) where(field string) string {
-	if strings.HasPrefix(field, "parties[") {
+	switch {
+	case field == "order":
+		return "the order as a whole"
+	case field == "parties":
+		return "the order's parties"
+	case strings.HasPrefix(field, "parties["):
 		p := st.o.Parties[partyIndex(field)]
 		_, attr, _ := strings.Cut(field, ".")
-		return fmt.Sprintf("the %s's %s (%s)", strings.ReplaceAll(p.Role, "_", " "), strings.ReplaceAll(attr, "_", " "), strings.TrimSuffix(field, "."+attr))
+		return "the " + roleWords(p.Role) + "'s " + fieldWord(attr)
+	case strings.HasPrefix(field, "lines["):
+		i, rest, _ := lineField(field)
+		return fmt.Sprintf("line %d's %s", i+1, fieldWord(strings.TrimPrefix(rest, ".")))
+	case strings.HasPrefix(field, "route.transshipment_ports["):
+		if len(st.o.Route.TransshipmentPorts) == 1 {
+			return "the transshipment port"
+		}
+		var i int
+		fmt.Sscanf(field, "route.transshipment_ports[%d]", &i)
+		return fmt.Sprintf("transshipment port %d", i+1)
 	}
-	return fieldWordsReplacer.Replace(field)
+	return "the " + fieldWord(strings.TrimPrefix(field, "route."))
+}
+
+func roleWords(role string) string { return strings.ReplaceAll(role, "_", " ") }
+
+// isPort reports whether field holds a port.
+func isPort(field string) bool {
+	return field == "route.port_of_loading" || field == "route.port_of_discharge" || strings.HasPrefix(field, "route.transshipment_ports[")
+}
+
+// placeIs says where a place of the order is: "the port of loading,
+// Novorossiysk, is in Russia" or "the destination country is Iran".
+func (st *check) placeIs(p place) string {
+	if isPort(p.field) {
+		return fmt.Sprintf("%s, %s, is in %s", st.where(p.field), p.value, countryName(p.iso))
+	}
+	return st.where(p.field) + " is " + countryName(p.iso)
+}
+
+// countryName names a country as a sentence does: "Iran", "the United
+// Arab Emirates".
+func countryName(iso string) string {
+	n := country.Name(iso)
+	for _, w := range []string{"United ", "Netherlands", "Philippines", "Czech Republic", "Dominican Republic", "Central African", "Bahamas", "Gambia", "Maldives", "Marshall Islands", "Solomon Islands", "Comoros", "Holy See"} {
+		if strings.HasPrefix(n, w) {
+			return "the " + n
+		}
+	}
+	return n
+}
+
+// article returns "a" or "an" for a word as it is spoken: "an IMU", "an
+// FPGA", "a GNSS receiver", "an amplifier", "a unit".
+func article(word string) string {
+	if word == "" {
+		return "a"
+	}
+	first, _, _ := strings.Cut(word, " ")
+	if len(first) > 1 && strings.ToUpper(first) == first {
+		// An abbreviation is spoken letter by letter.
+		if strings.ContainsRune("AEFHILMNORSX", rune(first[0])) {
+			return "an"
+		}
+		return "a"
+	}
+	lower := strings.ToLower(first)
+	switch {
+	case strings.HasPrefix(lower, "uni"), strings.HasPrefix(lower, "use"), strings.HasPrefix(lower, "usu"), strings.HasPrefix(lower, "eu"), strings.HasPrefix(lower, "one"):
+		return "a"
+	case strings.HasPrefix(lower, "hour"), strings.HasPrefix(lower, "honest"), strings.HasPrefix(lower, "heir"):
+		return "an"
+	case strings.ContainsRune("aeiou", rune(lower[0])):
+		return "an"
+	}
+	return "a"
+}
+
+// componentWords name the component kinds of components.csv.
+var componentWords = map[string]string{
+	"processor": "processor", "gnss": "GNSS receiver", "imu": "IMU (inertial measurement unit)", "fpga": "FPGA", "rf": "RF component",
+	"amplifier": "amplifier", "antenna": "antenna", "camera": "camera", "capacitor": "capacitor", "engine": "engine",
+	"memory": "memory chip", "servo": "servo",
+}
+
+func componentName(kind string) string {
+	w, ok := componentWords[kind]
+	if !ok {
+		w = strings.ReplaceAll(kind, "_", " ")
+	}
+	return article(w) + " " + w
 }
 
 func orDash(s string) string {
@@ -490,7 +718,7 @@ func (st *check) partyMatch(field, value string, m *match.Match, vessel bool) {
 			if rel.EntityID != "" {
 				rev.Relation += " (" + rel.EntityID + ")"
 			}
-			st.add(RulePartyLinked, false, rev, "Matched entry %s is %s %s; screen that party and anyone it owns or controls too", m.EntityID, strings.ReplaceAll(rel.Kind, "_", " "), rel.Name)
+			st.add(RulePartyLinked, false, rev, "Matched entry %s %s; screen that party and anyone it owns or controls too", m.EntityID, relationWords(rel.Kind, orDefault(rel.Name, rel.EntityID)))
 		}
 	}
 }
@@ -529,11 +757,11 @@ func (st *check) goods() {
 				ctx = "the order has a risky route or party"
 			}
 			st.add(RuleComponentKeyword, weak, Evidence{Field: l.path + "." + h.Field, Value: h.Text, Component: h.Kind, Pattern: h.Pattern, HS6: strings.Join(h.HS6, "|")},
-				"Line names %q, a %s component kind the UAV guidance warns about (keyword signal, not law; %s)", h.Text, h.Kind, ctx)
+				"%q points to %s, a component kind the UAV guidance warns about (keyword signal, not law; %s)", h.Text, componentName(h.Kind), ctx)
 		}
 		if !l.has {
 			st.add(RuleHSMissing, len(hits) == 0 && !st.risky, Evidence{Field: l.path + ".hs_code"},
-				"Line %q has no HS code, so it could not be checked against the CHPL and Supp. 7", lineName(l))
+				"no HS code, so not checked against the CHPL or %s", goods.Supp7Name)
 			continue
 		}
 		ev := Evidence{Field: l.path + ".hs_code", Value: l.HSCode, HS6: l.code.HS6}
@@ -550,19 +778,22 @@ func (st *check) goods() {
 			if lic == "" {
 				lic = o.LicenseNumber
 			}
-			where := fmt.Sprintf("%s %q", st.where(t.field), t.value)
+			where := fmt.Sprintf("%s (%s)", countryName(t.iso), st.where(t.field))
+			if t.region != nil {
+				where = fmt.Sprintf("%s, %s (%s)", t.value, t.region.Region, st.where(t.field))
+			}
 			if lic == "" {
 				st.add(RuleSupp7, false, sev, "HS %s (%s) is on %s and goes to %s: a licence is required and none is recorded", l.code.HS6, short(se.Description), goods.Supp7Name, where)
 			} else {
 				sev.License = lic
-				st.add(RuleSupp7, true, sev, "HS %s is on %s and goes to %s; licence %s is recorded - verify it covers this line", l.code.HS6, goods.Supp7Name, where, lic)
+				st.add(RuleSupp7, true, sev, "HS %s is on %s and goes to %s; licence %s is recorded - verify that it covers these goods", l.code.HS6, goods.Supp7Name, where, lic)
 			}
 		}
 		if onCHPL && len(st.transDest) > 0 {
 			t := st.transDest[0]
 			cev := ev
 			cev.CodeList, cev.Tier, cev.CodeListVer, cev.Country = goods.CHPLName, ce.Tier, st.c.chpl.Version, t.iso
-			st.add(RuleCHPLTransshipment, false, cev, "HS %s (%s) is CHPL tier %s and goes to %s in %s, a transshipment jurisdiction", l.code.HS6, short(ce.Description), ce.Tier, st.where(t.field), t.iso)
+			st.add(RuleCHPLTransshipment, false, cev, "HS %s (%s) is CHPL tier %s and goes to %s (%s), a transshipment jurisdiction", l.code.HS6, short(ce.Description), ce.Tier, countryName(t.iso), st.where(t.field))
 		}
 		if !onCHPL && !onSupp7 {
 			st.add(RuleHSUnlisted, false, ev, "HS %s is not on the CHPL or %s (the code is not checked against the full HS nomenclature)", l.code.HS6, goods.Supp7Name)
@@ -572,7 +803,7 @@ func (st *check) goods() {
 			if !onCHPL {
 				e.CodeList, e.CodeListVer = goods.Supp7Name, st.c.supp7.Version
 			}
-			st.add(RuleNoEndUse, false, e, "High-priority goods (HS %s) with no declared end use", l.code.HS6)
+			st.add(RuleNoEndUse, false, e, "high-priority goods (HS %s) with no declared end use", l.code.HS6)
 		}
 	}
 }
@@ -582,13 +813,6 @@ func regionName(r *route.Region) string {
 		return ""
 	}
 	return r.Region
-}
-
-func lineName(l normLine) string {
-	if l.Description != "" {
-		return l.Description
-	}
-	return l.PartNumber
 }
 
 func short(s string) string {
@@ -616,7 +840,7 @@ func intermediary(p normParty) (field, value, word string) {
 	return "", "", ""
 }
 
-func (st *check) redFlags() {
+func (st *check) redFlags() error {
 	n := st.n
 	forwarders := make(map[string]bool)
 	for _, p := range n.parties {
@@ -648,7 +872,7 @@ func (st *check) redFlags() {
 			}
 			if field != "" {
 				st.add(RuleIntermediary, false, Evidence{Field: p.path + field, Value: value, Country: p.country},
-					"The %s %q looks like a freight forwarder, logistics or trading company (%q) receiving high-priority goods", strings.ReplaceAll(p.Role, "_", " "), p.Name, word)
+					"The %s %q looks like a freight forwarder, logistics or trading company (%q) receiving high-priority goods", roleWords(p.Role), p.Name, word)
 			}
 		}
 	}
@@ -665,7 +889,7 @@ func (st *check) redFlags() {
 		for _, p := range payers {
 			if !trade[p.iso] {
 				st.add(RuleCountryMismatch, false, Evidence{Field: p.field, Value: p.value, Country: p.iso},
-					"Payment comes from %s, a third country: none of buyer, consignee or end user is there (%s)", p.iso, strings.Join(keys(trade), ", "))
+					"Payment comes from %s, a third country: none of the buyer, consignee or end user is there (they are in %s)", countryName(p.iso), countryList(keys(trade)))
 			}
 		}
 	}
@@ -673,17 +897,17 @@ func (st *check) redFlags() {
 		for _, cn := range consignees {
 			if eu.country != "" && cn.country != "" && eu.country != cn.country {
 				st.add(RuleCountryMismatch, false, Evidence{Field: eu.path + ".country", Value: eu.Country, Country: eu.country},
-					"End user %q is in %s but consignee %q is in %s", eu.Name, eu.country, cn.Name, cn.country)
+					"The end user %q is in %s but the consignee %q is in %s", eu.Name, countryName(eu.country), cn.Name, countryName(cn.country))
 			}
 		}
 	}
 	days := st.c.rules.Thresholds.NewPartyDays
+	// One party in several roles is one new party.
+	newKeys := make(map[string]bool)
 	for _, p := range n.parties {
-		seenBefore := true
-		known := false
-		if st.c.history != nil {
-			seenBefore = st.c.history.Seen(PartyKey(p.Name, p.country), st.ref)
-			known = true
+		key := PartyKey(p.Name, p.country)
+		if newKeys[key] {
+			continue
 		}
 		isNew, why := false, ""
 		switch {
@@ -692,17 +916,75 @@ func (st *check) redFlags() {
 			if st.ref.Sub(since) < time.Duration(days)*24*time.Hour {
 				isNew, why = true, fmt.Sprintf("customer since %s, less than %d days", p.CustomerSince, days)
 			}
-		case known && !seenBefore:
-			isNew, why = true, "first time in the party history"
+		case st.c.history != nil:
+			known, err := st.c.history.Known(key, st.o.ID, st.ref)
+			if err != nil {
+				return fmt.Errorf("party history: %w", err)
+			}
+			isNew, why = !known, "not in the party history from an earlier cleared order"
 		}
 		if !isNew {
 			continue
 		}
+		newKeys[key] = true
 		_, trans := st.c.route.Transshipment(p.country)
 		weak := !(trans && st.highPriority)
 		st.add(RuleNewParty, weak, Evidence{Field: p.path + ".name", Value: p.Name, Country: p.country},
-			"The %s %q is a new party (%s)", strings.ReplaceAll(p.Role, "_", " "), p.Name, why)
+			"The %s %q is a new party (%s)", roleWords(p.Role), p.Name, why)
 	}
+	return nil
+}
+
+// record tells the history the order's parties and decision.
+func (st *check) record() error {
+	if st.c.history == nil {
+		return nil
+	}
+	seen := make(map[string]bool)
+	var keys []string
+	for _, p := range st.n.parties {
+		if k := PartyKey(p.Name, p.country); !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	if err := st.c.history.Record(st.o.ID, st.ref, st.rep.Decision, keys); err != nil {
+		return fmt.Errorf("party history: %w", err)
+	}
+	return nil
+}
+
+// countryList names countries: "Armenia", "Armenia and Germany",
+// "Armenia, Georgia and Germany".
+func countryList(isos []string) string {
+	names := make([]string, len(isos))
+	for i, c := range isos {
+		names[i] = countryName(c)
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// relationWords says how a listed entry relates to another party: "is
+// linked to X", "is owned or controlled by X", "has the relation
+// \"parent\" to X" for a kind that is not a phrase.
+func relationWords(kind, other string) string {
+	words := strings.ReplaceAll(kind, "_", " ")
+	for _, end := range []string{" to", " by", " of", " with", " for"} {
+		if strings.HasSuffix(words, end) {
+			return "is " + words + " " + other
+		}
+	}
+	return fmt.Sprintf("has the relation %q to %s", words, other)
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
 }
 
 func containsISO(ps []place, iso string) bool {
@@ -731,7 +1013,7 @@ func (st *check) incomplete() {
 		}
 		if p.country == "" {
 			st.add(RulePartyCountry, false, Evidence{Field: p.path + ".country", Value: p.Name},
-				"The %s %q has no country, so the embargo and transshipment rules could not check it", strings.ReplaceAll(p.Role, "_", " "), p.Name)
+				"The %s %q has no country, so the embargo and transshipment rules could not check it", roleWords(p.Role), p.Name)
 		}
 	}
 	if !hasEndUser && (st.o.Kind == "" || st.o.Kind == KindOrder) {
@@ -739,12 +1021,18 @@ func (st *check) incomplete() {
 	}
 }
 
+// decide sets the decision and the risk score. The score is the sum of the
+// findings' weights (a finding covering many lines counts once), placed in
+// the band of the decision so that the score never contradicts it: clear
+// below thresholds.review_score, review from review_score to
+// thresholds.block_score - 1, block from block_score to 100.
 func (st *check) decide() {
 	rep := st.rep
-	score := 0
+	th := st.c.rules.Thresholds
+	raw := 0
 	dec := Clear
 	for _, f := range rep.Findings {
-		score += f.Weight
+		raw += f.Weight
 		switch f.Severity {
 		case Block:
 			dec = DecisionBlock
@@ -754,12 +1042,20 @@ func (st *check) decide() {
 			}
 		}
 	}
-	rep.RiskScore = min(score, 100)
-	if dec == Clear && rep.RiskScore >= st.c.rules.Thresholds.ReviewScore {
-		st.add(RuleScoreAccumulated, false, Evidence{Field: "order"}, "Weaker signals add up to a risk score of %d, at or above the review threshold of %d", rep.RiskScore, st.c.rules.Thresholds.ReviewScore)
+	if dec == Clear && raw >= th.ReviewScore {
+		st.add(RuleScoreAccumulated, false, Evidence{Field: "order"}, "Weaker signals add up to %d points, at or above the review threshold of %d", raw, th.ReviewScore)
 		dec = DecisionReview
 	}
 	rep.Decision = dec
+	switch dec {
+	case Clear:
+		rep.RiskScore = min(raw, th.ReviewScore-1)
+	case DecisionReview:
+		rep.RiskScore = min(max(raw, th.ReviewScore), th.BlockScore-1)
+	default:
+		rep.RiskScore = min(max(raw, th.BlockScore), 100)
+	}
+	st.finish()
 	// Strongest first, keeping the order of the rules within a severity.
 	// Findings are large; moving them once beats a sort's many swaps.
 	sorted := make([]Finding, 0, len(rep.Findings))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -287,7 +288,7 @@ func TestValidation(t *testing.T) {
 		{"unknown nested fields", `{"id":"x","parties":[{"role":"buyer","name":"A","colour":1,"identifiers":[{"number":"1","kind":"x"}]}],"lines":[{"description":"x","hs":"1"}],"route":{"via":"x"}}`,
 			[]string{"parties[0].colour", "parties[0].identifiers[0].kind", "lines[0].hs", "route.via"}},
 		{"trailing data", `{"id":"x","parties":[{"role":"buyer","name":"A","country":"DE"}],"lines":[{"description":"x"}]} {}`, []string{""}},
-		{"wrong type", `{"id":"x","lines":[{"quantity":"ten"}]}`, []string{"lines.quantity"}},
+		{"wrong type", `{"id":"x","lines":[{"quantity":"ten"}]}`, []string{"lines[0].quantity"}},
 		{"empty", ``, []string{""}},
 		{"every bad field", `{"id":"","parties":[{"role":"reseller","name":"A","country":"Atlantis"},{"role":"consignee","name":"","customer_since":"soon"}],
 			"lines":[{"description":"chips","hs_code":"8542.3I","quantity":-1,"currency":"euro"},{"description":"","hs_code":"8542"}],
@@ -399,19 +400,87 @@ func TestPartyHistory(t *testing.T) {
 		t.Fatalf("reopened history has %d parties, want 1", h2.Len())
 	}
 	c.SetHistory(h2)
+	// The same order again: its own record does not make its party known.
+	r, err = c.Check(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(findings(r, RuleNewParty)); got != 1 {
+		t.Errorf("same order again: %d new-party findings, want 1", got)
+	}
+	// Another order, the name spelled differently: known.
+	o.ID = "T-2"
 	o.Parties[0].Name = "MASCHINENBAU VOSS, GmbH"
 	r, err = c.Check(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := findings(r, RuleNewParty); len(got) != 0 {
-		t.Errorf("second check: new-party findings %+v, want none", got)
+		t.Errorf("second order: new-party findings %+v, want none", got)
 	}
 	if err := os.WriteFile(path, []byte("{bad"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := OpenHistory(path); err == nil || !strings.Contains(err.Error(), path) {
 		t.Errorf("OpenHistory on a bad file = %v, want an error naming it", err)
+	}
+}
+
+// TestHistoryBlockedNeverKnown: a blocked order's parties are not recorded
+// (nor a review order's, which is not yet approved), and the findings of
+// a batch do not depend on the order its orders were checked in.
+func TestHistoryBlockedNeverKnown(t *testing.T) {
+	h := NewMemoryHistory()
+	c := newTestChecker(&fakeScreener{})
+	c.SetHistory(h)
+	o := baseOrder()
+	for i := range o.Parties {
+		o.Parties[i].CustomerSince = ""
+	}
+	blocked := *o
+	blocked.ID = "BLOCKED"
+	blocked.Route.DestinationCountry = "IR"
+	review := *o
+	review.ID = "REVIEW"
+	review.Route.PaymentOriginCountry = "AE"
+	for _, x := range []*Order{&blocked, &review} {
+		r, err := c.Check(context.Background(), x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Decision == Clear {
+			t.Fatalf("%s is clear", x.ID)
+		}
+	}
+	// Not yet saved: a run sees the history as opened.
+	o.ID = "CLEAR-1"
+	r, _ := c.Check(context.Background(), o)
+	if r.Decision != Clear || len(findings(r, RuleNewParty)) != 1 {
+		t.Fatalf("CLEAR-1: %s with %d new-party findings, want clear with 1", r.Decision, len(findings(r, RuleNewParty)))
+	}
+	if err := h.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if h.Len() != 1 {
+		t.Errorf("history holds %d parties, want 1 (from the clear order only)", h.Len())
+	}
+	o.ID = "CLEAR-2"
+	r, _ = c.Check(context.Background(), o)
+	if len(findings(r, RuleNewParty)) != 0 {
+		t.Errorf("CLEAR-2: party of CLEAR-1 not known")
+	}
+}
+
+func TestNoHistoryCaveat(t *testing.T) {
+	c := newTestChecker(&fakeScreener{})
+	r, _ := c.Check(context.Background(), baseOrder())
+	if !slices.Contains(r.Caveats, NoHistoryCaveat) {
+		t.Errorf("caveats %q lack the no-history caveat", r.Caveats)
+	}
+	c.SetHistory(NewMemoryHistory())
+	r, _ = c.Check(context.Background(), baseOrder())
+	if slices.Contains(r.Caveats, NoHistoryCaveat) {
+		t.Errorf("caveats %q: no-history caveat with a history", r.Caveats)
 	}
 }
 
@@ -503,5 +572,26 @@ func TestScreenCache(t *testing.T) {
 	}
 	if s.calls != 2 {
 		t.Errorf("%d screening calls for two distinct parties over three checks, want 2", s.calls)
+	}
+}
+
+// TestRuleSourcesOfficial: every rule cites the official publication
+// (regulation, agency page or advisory: eCFR, Federal Register, BIS, OFAC,
+// FinCEN, trade.gov, UNECE, EUR-Lex), never a blog, a news site or an
+// internal file (issue 9, point 7).
+func TestRuleSourcesOfficial(t *testing.T) {
+	official := []string{"www.ecfr.gov", "www.federalregister.gov", "www.bis.gov", "ofac.treasury.gov", "www.fincen.gov",
+		"www.trade.gov", "unece.org", "eur-lex.europa.eu"}
+	for _, id := range RuleIDs() {
+		r := DefaultRules().Rule(id)
+		host, _, _ := strings.Cut(strings.TrimPrefix(r.SourceURL, "https://"), "/")
+		if !slices.Contains(official, host) {
+			t.Errorf("%s: source_url %s is not an official publication", id, r.SourceURL)
+		}
+		for _, bad := range []string{"domain", "Chokepoint", ".csv", "internal/", "product rule"} {
+			if strings.Contains(r.Source, bad) {
+				t.Errorf("%s: source %q cites %q, not a publication", id, r.Source, bad)
+			}
+		}
 	}
 }

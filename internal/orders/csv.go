@@ -105,9 +105,9 @@ func (r *CSVReader) Next() (*Order, int, error) {
 	first := r.pendLn
 	o := &Order{ID: id}
 	var bad []FieldError
-	orderRows := 0
+	rows := csvRows{order: first}
 	for r.pending != nil && r.get(r.pending, "order_id") == id {
-		bad = append(bad, r.apply(o, r.pending, r.pendLn, &orderRows)...)
+		bad = append(bad, r.apply(o, r.pending, r.pendLn, &rows)...)
 		if err := r.read(); err != nil && err != io.EOF {
 			r.err = err
 			return nil, 0, err
@@ -115,16 +115,42 @@ func (r *CSVReader) Next() (*Order, int, error) {
 	}
 	if err := o.Validate(); err != nil {
 		var ve *ValidationError
-		if errors.As(err, &ve) {
-			bad = append(bad, ve.Fields...)
-		} else {
+		if !errors.As(err, &ve) {
 			return o, first, err
+		}
+		for _, f := range ve.Fields {
+			f.Line = rows.lineOf(f.Field)
+			bad = append(bad, f)
 		}
 	}
 	if len(bad) > 0 {
 		return o, first, &ValidationError{bad}
 	}
 	return o, first, nil
+}
+
+// csvRows records the line of each row of one order, so that an error in
+// a field of the order names the line it came from.
+type csvRows struct {
+	order     int // the order row, or the order's first row
+	orderRows int
+	parties   []int
+	lines     []int
+}
+
+func (c *csvRows) lineOf(field string) int {
+	var i int
+	switch {
+	case strings.HasPrefix(field, "parties["):
+		if _, err := fmt.Sscanf(field, "parties[%d]", &i); err == nil && i < len(c.parties) {
+			return c.parties[i]
+		}
+	case strings.HasPrefix(field, "lines["):
+		if _, err := fmt.Sscanf(field, "lines[%d]", &i); err == nil && i < len(c.lines) {
+			return c.lines[i]
+		}
+	}
+	return c.order
 }
 
 func (r *CSVReader) read() error {
@@ -153,16 +179,16 @@ func (r *CSVReader) get(rec []string, name string) string {
 }
 
 // apply adds one row to o and returns the field errors of the row.
-func (r *CSVReader) apply(o *Order, rec []string, line int, orderRows *int) []FieldError {
+func (r *CSVReader) apply(o *Order, rec []string, line int, rows *csvRows) []FieldError {
 	var bad []FieldError
 	kind := r.get(rec, "record")
 	allowed, ok := csvRecordColumns[kind]
 	if !ok {
-		return []FieldError{{fmt.Sprintf("line %d: record", line), fmt.Sprintf("unknown record %q (want order, party or line)", kind)}}
+		return []FieldError{{Field: "record", Message: fmt.Sprintf("unknown record %q (want order, party or line)", kind), Line: line}}
 	}
-	for name, i := range r.col {
-		if name != "order_id" && name != "record" && !allowed[name] && strings.TrimSpace(rec[i]) != "" {
-			bad = append(bad, FieldError{fmt.Sprintf("line %d: %s", line, name), fmt.Sprintf("not a column of %s rows", kind)})
+	for _, name := range CSVColumns {
+		if i, ok := r.col[name]; ok && name != "order_id" && name != "record" && !allowed[name] && strings.TrimSpace(rec[i]) != "" {
+			bad = append(bad, FieldError{Field: name, Message: fmt.Sprintf("not a column of %s rows", kind), Line: line})
 		}
 	}
 	g := func(name string) string { return r.get(rec, name) }
@@ -173,16 +199,17 @@ func (r *CSVReader) apply(o *Order, rec []string, line int, orderRows *int) []Fi
 		}
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil {
-			bad = append(bad, FieldError{path, fmt.Sprintf("line %d: %q is not a number", line, s)})
+			bad = append(bad, FieldError{Field: path, Message: fmt.Sprintf("want a number, got %q", s), Line: line})
 		}
 		return v
 	}
 	switch kind {
 	case "order":
-		*orderRows++
-		if *orderRows > 1 {
-			bad = append(bad, FieldError{fmt.Sprintf("line %d: record", line), "a second order row for the same order"})
+		rows.orderRows++
+		if rows.orderRows > 1 {
+			bad = append(bad, FieldError{Field: "record", Message: "a second order row for the same order", Line: line})
 		}
+		rows.order = line
 		o.Date, o.LicenseNumber = g("date"), g("license_number")
 		o.Route = Route{ExportCountry: g("export_country"), DestinationCountry: g("destination_country"), PortOfLoading: g("port_of_loading"),
 			PortOfDischarge: g("port_of_discharge"), VesselName: g("vessel_name"), VesselIMO: g("vessel_imo"), Incoterms: g("incoterms"),
@@ -193,6 +220,7 @@ func (r *CSVReader) apply(o *Order, rec []string, line int, orderRows *int) []Fi
 			}
 		}
 	case "party":
+		rows.parties = append(rows.parties, line)
 		p := Party{Role: g("role"), Name: g("name"), Type: g("type"), BusinessType: g("business_type"), Address: g("address"),
 			City: g("city"), Country: g("country"), CustomerSince: g("customer_since")}
 		for _, id := range strings.Split(g("identifiers"), ";") {
@@ -207,6 +235,7 @@ func (r *CSVReader) apply(o *Order, rec []string, line int, orderRows *int) []Fi
 		}
 		o.Parties = append(o.Parties, p)
 	case "line":
+		rows.lines = append(rows.lines, line)
 		path := fmt.Sprintf("lines[%d]", len(o.Lines))
 		l := Line{Description: g("description"), HSCode: g("hs_code"), Manufacturer: g("manufacturer"), PartNumber: g("part_number"),
 			Currency: g("currency"), EndUse: g("end_use"), LicenseNumber: g("license_number")}

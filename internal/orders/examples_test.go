@@ -4,13 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/chokepoint-dev/chokepoint/internal/lists/parse"
 )
@@ -164,8 +167,8 @@ func TestCSVErrors(t *testing.T) {
 	}{
 		{"unknown column", "order_id,record,colour\n", true, "colour", ""},
 		{"missing record column", "order_id,name\n", true, "record", ""},
-		{"value in wrong column", "order_id,record,name,hs_code\nA,party,X,8542.31\n", false, "", "line 2: hs_code"},
-		{"unknown record", "order_id,record\nA,shipment\n", false, "", "line 2: record"},
+		{"value in wrong column", "order_id,record,name,hs_code\nA,party,X,8542.31\n", false, "", "hs_code"},
+		{"unknown record", "order_id,record\nA,shipment\n", false, "", "record"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -182,8 +185,8 @@ func TestCSVErrors(t *testing.T) {
 			}
 			_, _, err = r.Next()
 			var ve *ValidationError
-			if !errors.As(err, &ve) || ve.Fields[0].Field != tt.wantFields {
-				t.Fatalf("err = %v, want first field %q", err, tt.wantFields)
+			if !errors.As(err, &ve) || ve.Fields[0].Field != tt.wantFields || ve.Fields[0].Line != 2 {
+				t.Fatalf("err = %v, want first field %q on line 2", err, tt.wantFields)
 			}
 		})
 	}
@@ -220,6 +223,10 @@ func TestLoadRulesErrors(t *testing.T) {
 	}
 }
 
+// FuzzDecode feeds any bytes to the order decoder: an error names fields
+// in the user's words with a position inside the input, never Go's types;
+// an accepted order is valid UTF-8 throughout, survives a round trip and
+// checks without error.
 func FuzzDecode(f *testing.F) {
 	for _, name := range []string{"clean-bearings-germany.json", "stm32-armenia-uae-payer.json", "invalid-order.json", "amirabad-makhachkala.json"} {
 		data, err := os.ReadFile(filepath.Join(examplesDir, name))
@@ -228,7 +235,16 @@ func FuzzDecode(f *testing.F) {
 		}
 		f.Add(data)
 	}
+	bad, _ := filepath.Glob("testdata/invalid/*.json")
+	for _, name := range bad {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
 	f.Add([]byte(`{"id":"x","parties":[{"role":"buyer","name":"A"}],"lines":[{"description":"x","hs_code":"8542 31"}]}`))
+	f.Add([]byte(`{"id":"x","id":"y","parties":[{"role":"buyer","name":"A\ud800"}],"lines":[{"quantity":1e999}]}`))
 	c := NewChecker(exampleScreener(), nil)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		o, err := DecodeBytes(data)
@@ -237,7 +253,32 @@ func FuzzDecode(f *testing.F) {
 			if !errors.As(err, &ve) || len(ve.Fields) == 0 {
 				t.Fatalf("error %v is not a ValidationError with fields", err)
 			}
+			lines := bytes.Count(data, []byte{'\n'}) + 1
+			for _, fe := range ve.Fields {
+				for _, w := range goTypeWords {
+					if strings.Contains(fe.Error(), w) {
+						t.Fatalf("error %q shows Go's %q", fe.Error(), w)
+					}
+				}
+				if fe.Line < 0 || fe.Line > lines || fe.Column < 0 || (fe.Line > 0) != (fe.Column > 0) {
+					t.Fatalf("error %q: position %d:%d outside %d lines", fe.Error(), fe.Line, fe.Column, lines)
+				}
+			}
 			return
+		}
+		if !utf8.Valid(data) {
+			t.Fatalf("accepted an order that is not UTF-8: %q", data)
+		}
+		if dup := duplicateKey(data); dup != "" {
+			t.Fatalf("accepted an order with key %q twice: %q", dup, data)
+		}
+		again, err := json.Marshal(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o2, err := DecodeBytes(again)
+		if err != nil || !reflect.DeepEqual(o, o2) {
+			t.Fatalf("round trip: %v\n%+v\n%+v", err, o, o2)
 		}
 		r, err := c.Check(context.Background(), o)
 		if err != nil {
@@ -257,6 +298,49 @@ func FuzzDecode(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// duplicateKey returns a key some object of data gives twice, found by
+// encoding/json's token reader: a second opinion on the decoder's own
+// scanner.
+func duplicateKey(data []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	type frame struct {
+		object bool
+		keys   map[string]bool
+		key    bool // the next token of the object is a key
+	}
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		if n := len(stack); n > 0 && stack[n-1].object && stack[n-1].key {
+			if k, ok := tok.(string); ok {
+				if stack[n-1].keys[k] {
+					return k
+				}
+				stack[n-1].keys[k] = true
+				stack[n-1].key = false
+				continue
+			}
+		}
+		if n := len(stack); n > 0 && stack[n-1].object {
+			stack[n-1].key = true // after this value, a key
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{object: true, keys: map[string]bool{}, key: true})
+		case json.Delim('['):
+			stack = append(stack, &frame{})
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+			if n := len(stack); n > 0 && stack[n-1].object {
+				stack[n-1].key = true
+			}
+		}
+	}
 }
 
 func FuzzCSV(f *testing.F) {

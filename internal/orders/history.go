@@ -15,12 +15,22 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// History remembers the parties seen in earlier checks, for the "newly
-// seen party" red flag.
+// History is the party memory behind the "new party" red flag. The
+// checker asks it about every party while checking an order and tells it
+// the order's parties and decision once the decision is made; what to keep
+// is the history's choice. PartyHistory keeps a JSON file; the workflow
+// store can keep it in its database and record parties only when an
+// analyst releases the order.
 type History interface {
-	// Seen records that the party with key was seen at now and reports
-	// whether it had been seen before.
-	Seen(key string, now time.Time) (before bool)
+	// Known reports whether the party with key appeared, at or before at,
+	// in an order other than orderID that the history recorded. Leaving
+	// out orderID's own record is what makes a re-check of the same order
+	// give the same findings.
+	Known(key, orderID string, at time.Time) (bool, error)
+	// Record notes that the order orderID, dated at, named the parties
+	// with keys and got decision. A history must never make the parties
+	// of a blocked order known.
+	Record(orderID string, at time.Time, decision Decision, keys []string) error
 }
 
 // PartyKey is the history key of a party: its name normalised (lower case,
@@ -43,25 +53,33 @@ func PartyKey(name, iso2 string) string {
 	return strings.TrimSpace(b.String()) + "|" + strings.ToUpper(iso2)
 }
 
-// PartyHistory is a History kept in a JSON file in the data directory. It
-// is safe for concurrent use; call Save to write it back.
+// PartyHistory is a History kept in a JSON file. It records the parties
+// of clear orders only: a blocked order's parties must never become known
+// customers, and a review order is not yet approved (the workflow store,
+// which sees the analyst's release, can record those). A run sees the file
+// as it was opened: records are kept aside until Save, so the findings of
+// a batch do not depend on the order in which parallel workers checked it.
+// It is safe for concurrent use.
 type PartyHistory struct {
 	path    string
 	mu      sync.Mutex
-	parties map[string]*historyEntry
-	dirty   bool
+	parties map[string]*historyEntry // as opened (or last saved)
+	pending map[string]*historyEntry // recorded since
 }
 
+// historyEntry is what the history knows of one party: when and in which
+// order it first appeared, when it last did, and in how many orders.
 type historyEntry struct {
-	First time.Time `json:"first_seen"`
-	Last  time.Time `json:"last_seen"`
-	Count int       `json:"count"`
+	First      time.Time `json:"first_seen"`
+	FirstOrder string    `json:"first_order,omitempty"`
+	Last       time.Time `json:"last_seen"`
+	Count      int       `json:"count"`
 }
 
 // OpenHistory reads the history at path; a missing file is an empty
 // history.
 func OpenHistory(path string) (*PartyHistory, error) {
-	h := &PartyHistory{path: path, parties: make(map[string]*historyEntry)}
+	h := &PartyHistory{path: path, parties: make(map[string]*historyEntry), pending: make(map[string]*historyEntry)}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return h, nil
@@ -78,42 +96,80 @@ func OpenHistory(path string) (*PartyHistory, error) {
 	return h, nil
 }
 
-// NewMemoryHistory returns a history that is never saved, for tests and
-// one-off checks.
+// NewMemoryHistory returns a history that is never written to a file, for
+// tests and one-off checks; Save makes its records known.
 func NewMemoryHistory() *PartyHistory {
-	return &PartyHistory{parties: make(map[string]*historyEntry)}
+	return &PartyHistory{parties: make(map[string]*historyEntry), pending: make(map[string]*historyEntry)}
 }
 
-// Seen implements History.
-func (h *PartyHistory) Seen(key string, now time.Time) bool {
+// Known implements History.
+func (h *PartyHistory) Known(key, orderID string, at time.Time) (bool, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.dirty = true
 	e, ok := h.parties[key]
-	if !ok {
-		h.parties[key] = &historyEntry{First: now, Last: now, Count: 1}
-		return false
-	}
-	e.Count++
-	if now.After(e.Last) {
-		e.Last = now
-	}
-	return true
+	return ok && e.FirstOrder != orderID && !e.First.After(at), nil
 }
 
-// Len returns the number of parties in the history.
+// Record implements History: it keeps the parties of clear orders.
+func (h *PartyHistory) Record(orderID string, at time.Time, decision Decision, keys []string) error {
+	if decision != Clear {
+		return nil
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, k := range keys {
+		merge(h.pending, k, &historyEntry{First: at, FirstOrder: orderID, Last: at, Count: 1})
+	}
+	return nil
+}
+
+// merge adds e to the entry of key in m, keeping the earliest first
+// appearance (the earlier order id on a tie of dates, so that the result
+// does not depend on the order of the records).
+func merge(m map[string]*historyEntry, key string, e *historyEntry) {
+	old, ok := m[key]
+	if !ok {
+		c := *e
+		m[key] = &c
+		return
+	}
+	if e.First.Before(old.First) || e.First.Equal(old.First) && e.FirstOrder < old.FirstOrder {
+		old.First, old.FirstOrder = e.First, e.FirstOrder
+	}
+	if e.Last.After(old.Last) {
+		old.Last = e.Last
+	}
+	old.Count += e.Count
+}
+
+// Len returns the number of parties in the history, recorded ones
+// included.
 func (h *PartyHistory) Len() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return len(h.parties)
+	n := len(h.parties)
+	for k := range h.pending {
+		if h.parties[k] == nil {
+			n++
+		}
+	}
+	return n
 }
 
-// Save writes the history back to its file atomically (a temporary file
-// renamed over the old one). A memory history saves nothing.
+// Save merges the records into the history and writes it back to its file
+// atomically (a temporary file renamed over the old one). A memory history
+// only merges.
 func (h *PartyHistory) Save() error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.path == "" || !h.dirty {
+	if len(h.pending) == 0 {
+		return nil
+	}
+	for k, e := range h.pending {
+		merge(h.parties, k, e)
+	}
+	clear(h.pending)
+	if h.path == "" {
 		return nil
 	}
 	data, err := json.MarshalIndent(h.parties, "", " ")
@@ -140,6 +196,5 @@ func (h *PartyHistory) Save() error {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("save party history: %w", err)
 	}
-	h.dirty = false
 	return nil
 }

@@ -13,10 +13,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
-	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/chokepoint-dev/chokepoint/internal/country"
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
@@ -139,13 +138,28 @@ type Route struct {
 	PaymentOriginCountry string `json:"payment_origin_country,omitempty"`
 }
 
-// FieldError names one bad field by its JSON path ("lines[2].hs_code").
+// FieldError names one bad field by its JSON path ("lines[2].hs_code"),
+// and for an error in a file where it is: the line and, in JSON, the
+// column (in characters, from 1).
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
 }
 
-func (e FieldError) Error() string { return e.Field + ": " + e.Message }
+func (e FieldError) Error() string { return e.Field + ": " + e.Message + e.Position() }
+
+// Position is " (line 3, column 17)", " (line 3)" or "".
+func (e FieldError) Position() string {
+	switch {
+	case e.Line > 0 && e.Column > 0:
+		return fmt.Sprintf(" (line %d, column %d)", e.Line, e.Column)
+	case e.Line > 0:
+		return fmt.Sprintf(" (line %d)", e.Line)
+	}
+	return ""
+}
 
 // ValidationError lists every bad field of an order. An order with a
 // ValidationError gets no decision.
@@ -178,128 +192,27 @@ func Decode(r io.Reader) (*Order, error) {
 
 // DecodeBytes is Decode over a byte slice.
 func DecodeBytes(data []byte) (*Order, error) {
+	return DecodeLine(data, 1)
+}
+
+// DecodeLine is DecodeBytes for an order that starts on line line of its
+// file (a line of a JSON-lines batch), so that errors give the file's line.
+func DecodeLine(data []byte, line int) (*Order, error) {
 	if len(data) > MaxOrderBytes {
-		return nil, &ValidationError{[]FieldError{{"", fmt.Sprintf("order larger than %d bytes", MaxOrderBytes)}}}
+		return nil, &ValidationError{[]FieldError{{Field: "", Message: fmt.Sprintf("order larger than %d bytes", MaxOrderBytes)}}}
 	}
-	dec := json.NewDecoder(strings.NewReader(string(data)))
-	dec.DisallowUnknownFields()
+	if bad := checkJSON(data, line); len(bad) > 0 {
+		return nil, &ValidationError{bad}
+	}
 	var o Order
-	if err := dec.Decode(&o); err != nil {
-		fe := jsonFieldError(err)
-		if fe.Message == "unknown field" {
-			// Name every unknown field by its full path, not just the first.
-			if all := unknownFields(data); len(all) > 0 {
-				return nil, &ValidationError{all}
-			}
-		}
-		return nil, &ValidationError{[]FieldError{fe}}
-	}
-	if dec.More() {
-		return nil, &ValidationError{[]FieldError{{"", "data after the order object"}}}
+	if err := json.Unmarshal(data, &o); err != nil {
+		// The first pass admits only what decodes; this is a bug.
+		return nil, fmt.Errorf("decode order after its check: %w", err)
 	}
 	if _, err := o.normalize(); err != nil {
 		return nil, err
 	}
 	return &o, nil
-}
-
-// The JSON field names of each object of the order document.
-var (
-	orderKeys = jsonKeys(Order{})
-	partyKeys = jsonKeys(Party{})
-	idKeys    = jsonKeys(Identifier{})
-	lineKeys  = jsonKeys(Line{})
-	routeKeys = jsonKeys(Route{})
-)
-
-func jsonKeys(v any) map[string]bool {
-	m := make(map[string]bool)
-	t := reflect.TypeOf(v)
-	for i := 0; i < t.NumField(); i++ {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		m[name] = true
-	}
-	return m
-}
-
-// unknownFields lists every field of data that the order document does not
-// have, by JSON path. encoding/json matches names case-insensitively, so
-// this does too.
-func unknownFields(data []byte) []FieldError {
-	var doc map[string]any
-	if json.Unmarshal(data, &doc) != nil {
-		return nil
-	}
-	var bad []FieldError
-	check := func(path string, obj any, keys map[string]bool) map[string]any {
-		m, ok := obj.(map[string]any)
-		if !ok {
-			return nil
-		}
-		names := make([]string, 0, len(m))
-		for k := range m {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for _, k := range names {
-			if !keys[strings.ToLower(k)] {
-				bad = append(bad, FieldError{path + k, "unknown field"})
-			}
-		}
-		return m
-	}
-	get := func(m map[string]any, key string) any {
-		for k, v := range m {
-			if strings.EqualFold(k, key) {
-				return v
-			}
-		}
-		return nil
-	}
-	check("", doc, orderKeys)
-	if ps, ok := get(doc, "parties").([]any); ok {
-		for i, p := range ps {
-			path := fmt.Sprintf("parties[%d].", i)
-			if m := check(path, p, partyKeys); m != nil {
-				if ids, ok := get(m, "identifiers").([]any); ok {
-					for j, id := range ids {
-						check(fmt.Sprintf("%sidentifiers[%d].", path, j), id, idKeys)
-					}
-				}
-			}
-		}
-	}
-	if ls, ok := get(doc, "lines").([]any); ok {
-		for i, l := range ls {
-			check(fmt.Sprintf("lines[%d].", i), l, lineKeys)
-		}
-	}
-	check("route.", get(doc, "route"), routeKeys)
-	return bad
-}
-
-// jsonFieldError turns a decoding error into a field error naming the field
-// where it can.
-func jsonFieldError(err error) FieldError {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return FieldError{te.Field, fmt.Sprintf("want %s, got JSON %s", te.Type, te.Value)}
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return FieldError{"", fmt.Sprintf("JSON syntax error at byte %d: %v", se.Offset, err)}
-	}
-	msg := err.Error()
-	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return FieldError{strings.Trim(f, `"`), "unknown field"}
-	}
-	if errors.Is(err, io.EOF) {
-		return FieldError{"", "empty input, want a JSON order object"}
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return FieldError{"", "the JSON ends before the order object is complete (truncated file?)"}
-	}
-	return FieldError{"", strings.TrimPrefix(msg, "json: ")}
 }
 
 // Validate reports every bad field of o at once.
@@ -337,9 +250,15 @@ type normLine struct {
 var incoterms = map[string]bool{"EXW": true, "FCA": true, "FAS": true, "FOB": true, "CFR": true, "CIF": true, "CPT": true, "CIP": true, "DAP": true, "DPU": true, "DDP": true, "DAT": true, "DDU": true}
 
 func (o *Order) normalize() (*normal, error) {
+	// Text that is not UTF-8 is refused before anything reads it, as the
+	// JSON reader refuses it, whatever the order came from.
 	var bad []FieldError
+	invalidUTF8(o, &bad)
+	if len(bad) > 0 {
+		return nil, &ValidationError{bad}
+	}
 	add := func(field, format string, args ...any) {
-		bad = append(bad, FieldError{field, fmt.Sprintf(format, args...)})
+		bad = append(bad, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 	}
 	text := func(field, v string, required bool) {
 		switch {
@@ -493,6 +412,52 @@ func (o *Order) normalize() (*normal, error) {
 		return nil, &ValidationError{bad}
 	}
 	return n, nil
+}
+
+// invalidUTF8 adds an error for every text field of o that is not UTF-8.
+// It names the fields itself rather than by reflection: it runs on every
+// order, and the paths are built only for the bad ones.
+func invalidUTF8(o *Order, bad *[]FieldError) {
+	check := func(v string, path func() string) {
+		if !utf8.ValidString(v) {
+			*bad = append(*bad, FieldError{Field: path(), Message: "invalid UTF-8: the text must be UTF-8 encoded"})
+		}
+	}
+	at := func(s string) func() string { return func() string { return s } }
+	check(o.ID, at("id"))
+	check(o.Date, at("date"))
+	check(o.LicenseNumber, at("license_number"))
+	for i := range o.Parties {
+		p := &o.Parties[i]
+		f := func(name string) func() string {
+			return func() string { return fmt.Sprintf("parties[%d].%s", i, name) }
+		}
+		for _, c := range []struct{ v, name string }{{p.Role, "role"}, {p.Name, "name"}, {p.Type, "type"}, {p.BusinessType, "business_type"},
+			{p.Address, "address"}, {p.City, "city"}, {p.Country, "country"}, {p.CustomerSince, "customer_since"}} {
+			check(c.v, f(c.name))
+		}
+		for j, id := range p.Identifiers {
+			check(id.Type, func() string { return fmt.Sprintf("parties[%d].identifiers[%d].type", i, j) })
+			check(id.Number, func() string { return fmt.Sprintf("parties[%d].identifiers[%d].number", i, j) })
+		}
+	}
+	for i := range o.Lines {
+		l := &o.Lines[i]
+		f := func(name string) func() string { return func() string { return fmt.Sprintf("lines[%d].%s", i, name) } }
+		for _, c := range []struct{ v, name string }{{l.Description, "description"}, {l.HSCode, "hs_code"}, {l.Manufacturer, "manufacturer"},
+			{l.PartNumber, "part_number"}, {l.Currency, "currency"}, {l.EndUse, "end_use"}, {l.LicenseNumber, "license_number"}} {
+			check(c.v, f(c.name))
+		}
+	}
+	r := &o.Route
+	for _, c := range []struct{ v, name string }{{r.ExportCountry, "export_country"}, {r.DestinationCountry, "destination_country"},
+		{r.PortOfLoading, "port_of_loading"}, {r.PortOfDischarge, "port_of_discharge"}, {r.VesselName, "vessel_name"},
+		{r.VesselIMO, "vessel_imo"}, {r.Incoterms, "incoterms"}, {r.PaymentOriginCountry, "payment_origin_country"}} {
+		check(c.v, at("route."+c.name))
+	}
+	for i, p := range r.TransshipmentPorts {
+		check(p, func() string { return fmt.Sprintf("route.transshipment_ports[%d]", i) })
+	}
 }
 
 func isCurrency(s string) bool {

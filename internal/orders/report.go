@@ -23,11 +23,18 @@ const (
 // OwnershipCaveat is printed on every report.
 const OwnershipCaveat = "A clean name check does not clear the 50% ownership rule: an entity owned 50% or more, directly or indirectly, individually or in aggregate, by blocked persons is blocked too, and ownership is not visible in the lists' names. Check who owns every party."
 
+// NoHistoryCaveat is printed when the checker had no party history.
+const NoHistoryCaveat = "No party history was used, so only a party's customer_since date could show that it is new."
+
 // Evidence says what a finding rests on: the order field and the list
 // entry, list code or port it was compared with.
 type Evidence struct {
-	// Field is the JSON path of the order field ("parties[1].name").
+	// Field is the JSON path of the order field ("parties[1].name"); for
+	// a finding about several lines, that of the first.
 	Field string `json:"field"`
+	// Where names the field in words ("the consignee's country", "HS code
+	// of lines 1-2000"), for people.
+	Where string `json:"where,omitempty"`
 	// Value is the value found in that field.
 	Value string `json:"value,omitempty"`
 
@@ -79,14 +86,24 @@ type Finding struct {
 	SourceURL  string   `json:"source_url"`
 	SourceDate string   `json:"source_date"`
 	Weight     int      `json:"weight"`
+	// LineIndexes are the indexes (from 0, as in the field paths) of the
+	// order lines the finding is about, when it is about lines: a finding
+	// is reported once for every line with the same evidence.
+	LineIndexes []int `json:"line_indexes,omitempty"`
+	// PartyIndexes are the indexes of the parties the finding is about,
+	// when it is about parties: one party in several roles, or several
+	// parties with the same evidence, give one finding.
+	PartyIndexes []int `json:"party_indexes,omitempty"`
 }
 
 // Report is the outcome of checking one order.
 type Report struct {
 	OrderID  string   `json:"order_id"`
 	Decision Decision `json:"decision"`
-	// RiskScore is 0-100: the sum of the weights of the findings (half the
-	// rule's weight for a finding at its weak severity), capped at 100.
+	// RiskScore is 0-100 in the band of the decision: clear below the
+	// rules' review_score (40), review up to block_score-1 (69), block from
+	// block_score (70). Within the band it is the sum of the findings'
+	// weights (half a rule's weight at its weak severity).
 	RiskScore int       `json:"risk_score"`
 	Findings  []Finding `json:"findings"`
 	// ListVersions maps each list used (sanctions sources, CHPL, Supp. 7)
@@ -151,7 +168,10 @@ func (e Evidence) summary() string {
 			parts = append(parts, k+"="+v)
 		}
 	}
-	f := e.Field
+	f := e.Where
+	if f == "" {
+		f = e.Field
+	}
 	if e.Value != "" {
 		f += fmt.Sprintf(" %q", e.Value)
 	}

@@ -91,6 +91,7 @@ type Thresholds struct {
 	PartyMatch   float64 `yaml:"party_match" json:"party_match"`
 	PartyReview  float64 `yaml:"party_review" json:"party_review"`
 	ReviewScore  int     `yaml:"review_score" json:"review_score"`
+	BlockScore   int     `yaml:"block_score" json:"block_score"`
 	NewPartyDays int     `yaml:"new_party_days" json:"new_party_days"`
 }
 
@@ -148,6 +149,9 @@ func LoadRules(r io.Reader, file string) (*Rules, error) {
 	}
 	if t.ReviewScore <= 0 || t.ReviewScore > 100 {
 		add("thresholds.review_score", "want 1-100, got %d", t.ReviewScore)
+	}
+	if t.BlockScore <= t.ReviewScore || t.BlockScore > 100 {
+		add("thresholds.block_score", "want review_score+1 to 100, got %d", t.BlockScore)
 	}
 	if t.NewPartyDays <= 0 {
 		add("thresholds.new_party_days", "want a positive number of days, got %d", t.NewPartyDays)

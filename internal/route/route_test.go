@@ -1,6 +1,7 @@
 package route
 
 import (
+	"encoding/csv"
 	"errors"
 	"strings"
 	"testing"
@@ -167,4 +168,54 @@ func FuzzPort(f *testing.F) {
 		}
 		d.OccupiedRegion(s)
 	})
+}
+
+// officialHosts are the publishers whose pages a cited source may be: the
+// regulations (eCFR, Federal Register, EUR-Lex, legislation.gov.uk), the
+// agencies (BIS, OFAC, FinCEN, trade.gov, UNECE, UN).
+var officialHosts = []string{"ecfr.gov", "federalregister.gov", "bis.gov", "bis.doc.gov", "ofac.treasury.gov", "home.treasury.gov",
+	"fincen.gov", "trade.gov", "eur-lex.europa.eu", "unece.org", "un.org", "legislation.gov.uk", "gov.uk"}
+
+func officialURL(u string) bool {
+	host, _, _ := strings.Cut(strings.TrimPrefix(u, "https://"), "/")
+	for _, h := range officialHosts {
+		if host == h || strings.HasSuffix(host, "."+h) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestFactSourcesOfficial: every route fact cites the official publication
+// (regulation, agency page or advisory), never a blog, a news site or an
+// internal file (issue 9, point 7).
+func TestFactSourcesOfficial(t *testing.T) {
+	for _, file := range []string{"countries.csv", "regions.csv", "ports.csv"} {
+		f, err := dataFS.Open("data/" + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		header := rows[0]
+		for i, rec := range rows[1:] {
+			for j, v := range rec {
+				switch header[j] {
+				case "source_url":
+					if !officialURL(v) {
+						t.Errorf("%s:%d: source_url %s is not an official publication", file, i+2, v)
+					}
+				case "source":
+					for _, bad := range []string{"domain.md", ".csv", "internal/", "http"} {
+						if strings.Contains(v, bad) {
+							t.Errorf("%s:%d: source %q cites %q", file, i+2, v, bad)
+						}
+					}
+				}
+			}
+		}
+	}
 }
