@@ -25,6 +25,7 @@ import (
 
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
 	"github.com/chokepoint-dev/chokepoint/internal/match"
+	"github.com/chokepoint-dev/chokepoint/internal/scan"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -85,6 +86,9 @@ type loaded struct {
 	details   map[string]ListDetail
 	records   int
 	at        time.Time
+	// docs scans documents against s; its index is built on the first
+	// document, not at swap time.
+	docs *scan.Scanner
 }
 
 // NewEngine returns a holder for s; s may be nil until the lists load.
@@ -98,7 +102,7 @@ func NewEngine(s Screener) *Engine {
 
 // Swap makes s the screener for requests that start from now on.
 func (e *Engine) Swap(s Screener) {
-	l := &loaded{s: s, lists: make(map[string]ListInfo), details: make(map[string]ListDetail), at: time.Now()}
+	l := &loaded{s: s, lists: make(map[string]ListInfo), details: make(map[string]ListDetail), at: time.Now(), docs: scan.New(s)}
 	for _, d := range s.Datasets() {
 		info := ListInfo{Version: d.Version, Published: d.Published, Records: len(d.Entities)}
 		l.lists[d.Source] = info
@@ -199,6 +203,7 @@ func newServer(deps Deps) *server {
 	s.handle("GET /v1/entities/{id}", true, s.entity)
 	s.handle("GET /v1/lists", true, s.lists)
 	s.handle("POST /v1/orders/check", true, s.checkOrder)
+	s.handle("POST /v1/documents/scan", true, s.scanDocument)
 	s.handle("GET /v1/openapi.json", true, s.openAPI)
 	s.handle("GET /healthz", false, s.healthz)
 	s.handle("GET /readyz", false, s.readyz)
