@@ -14,7 +14,7 @@ const (
 	// start a candidate (MUHAMMAD, TRADING); it only counts towards the
 	// names a rarer word of the text found. A name of common words only
 	// is started by its rarest one.
-	maxTriggerDF = 400
+	maxTriggerDF = 100
 	// minCover is the share of a listed name's weight a span must cover
 	// to be a candidate: "Ali Reza" is not a mention of "MORADI, Ali
 	// Reza", whose rarest word it lacks.
@@ -39,6 +39,7 @@ type lword struct {
 	family bool
 	text   string // the Latin word
 	fold   string // its fold, for close
+	foldID int32  // fold interned, for memoising close per text word
 }
 
 // lname is one listed name.
@@ -59,6 +60,7 @@ type index struct {
 	names []lname
 	words []lword
 	keys  map[string]int32
+	folds map[string]int32
 	// del maps a key with one letter deleted to the keys it comes from.
 	del map[string][]int32
 	// trig maps a key to the names it starts a candidate for.
@@ -84,7 +86,7 @@ func (x *index) keyID(k string, add bool) int32 {
 
 // buildIndex analyses every name of every entity.
 func buildIndex(datasets []*entity.Dataset) *index {
-	x := &index{keys: make(map[string]int32), del: make(map[string][]int32), trig: make(map[int32][]int32), legal: make(map[string]bool)}
+	x := &index{keys: make(map[string]int32), folds: make(map[string]int32), del: make(map[string][]int32), trig: make(map[int32][]int32), legal: make(map[string]bool)}
 	seen := make(map[string]bool)
 	df := make(map[int32]int32)
 	var sig strings.Builder
@@ -117,7 +119,13 @@ func buildIndex(datasets []*entity.Dataset) *index {
 							break
 						}
 						k := names.Key(part)
-						x.words = append(x.words, lword{key: x.keyID(k, true), kind: t.Kind, text: part, fold: fold(part), family: family[k]})
+						f := fold(part)
+						fid, ok := x.folds[f]
+						if !ok {
+							fid = int32(len(x.folds))
+							x.folds[f] = fid
+						}
+						x.words = append(x.words, lword{key: x.keyID(k, true), kind: t.Kind, text: part, fold: f, foldID: fid, family: family[k]})
 						sig.WriteString(part)
 						sig.WriteByte(' ')
 						single = part

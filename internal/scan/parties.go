@@ -41,6 +41,7 @@ func (sc *Scanner) parties(ctx context.Context, d *doc, opt Options) ([]Mention,
 			keys[i] = append([]int32(nil), ks...)
 		}
 	}
+	memo := closeMemo{d: d, m: make(map[uint64]bool)}
 	var cands []candidate
 	at := make(map[[2]int]int)
 	// doneTo remembers, per name, the last word of the last span judged,
@@ -57,7 +58,7 @@ func (sc *Scanner) parties(ctx context.Context, d *doc, opt Options) ([]Mention,
 				if to, ok := doneTo[ni]; ok && a <= to {
 					continue
 				}
-				i, j, ok := sc.cover(d, keys, ni, a)
+				i, j, ok := sc.cover(d, keys, &memo, ni, a)
 				if !ok {
 					continue
 				}
@@ -104,6 +105,23 @@ func (sc *Scanner) parties(ctx context.Context, d *doc, opt Options) ([]Mention,
 	return out, nil
 }
 
+// closeMemo remembers close for pairs of a text word and a listed word's
+// fold: the names one word finds share most of their words.
+type closeMemo struct {
+	d *doc
+	m map[uint64]bool
+}
+
+func (c *closeMemo) close(i int, lw *lword) bool {
+	k := uint64(i)<<32 | uint64(uint32(lw.foldID))
+	v, ok := c.m[k]
+	if !ok {
+		v = close(c.d.words[i].fold, lw.fold)
+		c.m[k] = v
+	}
+	return v
+}
+
 // pick returns the best result that is one of ents (or lists one of them
 // as the same party): the engine may rank another entity first, which
 // the span does not cover enough to be a mention of.
@@ -135,7 +153,7 @@ func (sc *Scanner) pick(ms []match.Match, ents []int32) (match.Match, bool) {
 // words), holds at most slack other words, crosses no hard break, and its
 // name words are capitalised in a text that has case. A one-word name
 // must also pass singleOK.
-func (sc *Scanner) cover(d *doc, keys [][]int32, ni int32, a int) (int, int, bool) {
+func (sc *Scanner) cover(d *doc, keys [][]int32, memo *closeMemo, ni int32, a int) (int, int, bool) {
 	x := sc.x
 	ln := &x.names[ni]
 	ws := x.words[ln.off : ln.off+ln.n]
@@ -143,8 +161,9 @@ func (sc *Scanner) cover(d *doc, keys [][]int32, ni int32, a int) (int, int, boo
 	// it; one of them must be written close to the word before the
 	// window is searched.
 	anchored := false
-	for _, lw := range ws {
-		if containsInt32(keys[a], lw.key) && (lw.kind != names.Word || close(d.words[a].fold, lw.fold)) {
+	for k := range ws {
+		lw := &ws[k]
+		if containsInt32(keys[a], lw.key) && (lw.kind != names.Word || memo.close(a, lw)) {
 			anchored = true
 			break
 		}
@@ -168,7 +187,8 @@ func (sc *Scanner) cover(d *doc, keys [][]int32, ni int32, a int) (int, int, boo
 	// where they extend the span by a word, so that an "of" three lines
 	// down does not stretch it.
 	for pass := 0; pass < 2; pass++ {
-		for _, lw := range ws {
+		for k := range ws {
+			lw := &ws[k]
 			generic := lw.kind == names.Particle || lw.kind == names.OrgWord
 			if generic != (pass == 1) {
 				continue
@@ -192,7 +212,7 @@ func (sc *Scanner) cover(d *doc, keys [][]int32, ni int32, a int) (int, int, boo
 				continue
 			}
 			w := &d.words[best]
-			if lw.kind == names.Word && !close(w.fold, lw.fold) || lw.kind == names.Initial && w.latin != lw.text {
+			if lw.kind == names.Word && !memo.close(best, lw) || lw.kind == names.Initial && w.latin != lw.text {
 				continue
 			}
 			if d.cased && lw.kind != names.Particle && !(w.cap || w.caps || w.uncased || w.hasDigit) {
