@@ -434,7 +434,7 @@ func (sc *Scanner) identifierMention(d *doc, i, j int, raw string, refs []idRef,
 	for k, r := range refs {
 		ents[k] = r.ent
 	}
-	m, ok := sc.pick(ms, ents)
+	m, others, ok := sc.pick(ms, ents, opt.Threshold)
 	if !ok {
 		return Mention{}, false, nil
 	}
@@ -452,7 +452,7 @@ func (sc *Scanner) identifierMention(d *doc, i, j int, raw string, refs []idRef,
 		id = &idc
 	}
 	return Mention{Start: d.words[i].start, End: d.words[j].end, Kind: Identifier, Ref: m.EntityID, Rule: "listed_identifier",
-		Score: m.Score, Match: m.Score >= opt.Threshold, Explanation: m.Explanation, Party: &m, ID: id}, true, nil
+		Score: m.Score, Match: m.Score >= opt.Threshold, Explanation: m.Explanation, Party: &m, Also: others, ID: id}, true, nil
 }
 
 func isDigits(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }

@@ -93,13 +93,13 @@ func (sc *Scanner) parties(ctx context.Context, d *doc, opt Options) ([]Mention,
 		if err != nil {
 			return nil, err
 		}
-		m, ok := sc.pick(ms, c.ents)
+		m, others, ok := sc.pick(ms, c.ents, opt.MinScore)
 		if !ok || m.Score < opt.MinScore {
 			continue
 		}
 		out = append(out, Mention{
 			Start: d.words[i].start, End: d.words[j].end, Kind: Party, Ref: m.EntityID, Rule: "listed_party",
-			Score: m.Score, Match: m.Score >= opt.Threshold, Explanation: m.Explanation, Party: &m,
+			Score: m.Score, Match: m.Score >= opt.Threshold, Explanation: m.Explanation, Party: &m, Also: others,
 		})
 	}
 	return out, nil
@@ -123,28 +123,39 @@ func (c *closeMemo) close(i int, lw *lword) bool {
 }
 
 // pick returns the best result that is one of ents (or lists one of them
-// as the same party): the engine may rank another entity first, which
-// the span does not cover enough to be a mention of.
-func (sc *Scanner) pick(ms []match.Match, ents []int32) (match.Match, bool) {
-	in := func(id string) bool {
+// as the same party), and the other results of ents scoring at least
+// minScore: the engine may rank another entity first, which the span does
+// not cover enough to be a mention of, and may keep one person's entries
+// on two lists apart.
+func (sc *Scanner) pick(ms []match.Match, ents []int32, minScore float64) (match.Match, []match.Match, bool) {
+	in := func(m *match.Match) bool {
 		for _, ei := range ents {
-			if sc.x.ents[ei].ID == id {
+			id := sc.x.ents[ei].ID
+			if m.EntityID == id {
 				return true
+			}
+			for _, r := range m.AlsoListed {
+				if r.EntityID == id {
+					return true
+				}
 			}
 		}
 		return false
 	}
-	for _, m := range ms {
-		if in(m.EntityID) {
-			return m, true
+	var best match.Match
+	var others []match.Match
+	found := false
+	for i := range ms {
+		if !in(&ms[i]) {
+			continue
 		}
-		for _, r := range m.AlsoListed {
-			if in(r.EntityID) {
-				return m, true
-			}
+		if !found {
+			best, found = ms[i], true
+		} else if ms[i].Score >= minScore {
+			others = append(others, ms[i])
 		}
 	}
-	return match.Match{}, false
+	return best, others, found
 }
 
 // cover looks for the words of listed name ni around word a and returns

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chokepoint-dev/chokepoint/internal/match"
 	"github.com/chokepoint-dev/chokepoint/internal/scan"
 )
 
@@ -54,8 +55,15 @@ func sameParty(m scan.Mention, id string) bool {
 	if m.Ref == id {
 		return true
 	}
+	var ms []match.Match
 	if m.Party != nil {
-		for _, r := range m.Party.AlsoListed {
+		ms = append(ms, *m.Party)
+	}
+	for _, o := range append(ms, m.Also...) {
+		if o.EntityID == id {
+			return true
+		}
+		for _, r := range o.AlsoListed {
 			if r.EntityID == id {
 				return true
 			}

@@ -73,7 +73,11 @@ type Mention struct {
 	Match       bool    `json:"match"`
 	Explanation string  `json:"explanation"`
 
-	Party     *match.Match       `json:"party,omitempty"`
+	Party *match.Match `json:"party,omitempty"`
+	// Also holds other listed entries the same words match (at least
+	// MinScore) that the engine does not fold into Party: one person's
+	// entries on two lists it did not judge the same party.
+	Also      []match.Match      `json:"also,omitempty"`
 	ID        *entity.Identifier `json:"identifier,omitempty"`
 	Port      *route.Port        `json:"port,omitempty"`
 	Country   *route.Fact        `json:"country,omitempty"`

@@ -97,3 +97,18 @@ func TestDroneProcurementExample(t *testing.T) {
 		t.Errorf("%d mentions, want the 17 above", n)
 	}
 }
+
+// TestScriptsAgainstBundledLists finds a UN-listed person written in
+// Arabic script in an Arabic sentence, and in Latin letters in an English
+// one, as the name analysis reads both.
+func TestScriptsAgainstBundledLists(t *testing.T) {
+	for _, text := range []string{
+		"قال مسؤول عراقي إن عزت ابراهيم الدوري غادر البلاد.",
+		"Officials said Izzat Ibrahim al-Duri had left the country.",
+	} {
+		ms := partyMentions(scanText(t, text))
+		if len(ms) != 1 || !sameParty(ms[0], "un_sc:IQi.006") {
+			t.Errorf("%q: mentions %+v, want un_sc:IQi.006 (or its entry on another list) only", text, ms)
+		}
+	}
+}
