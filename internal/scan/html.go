@@ -69,7 +69,7 @@ func fromHTML(in string) plainText {
 			}
 			name := tagName(in[i+1 : i+j])
 			end := i + j + 1
-			if name == "script" || name == "style" {
+			if (name == "script" || name == "style") && in[i+1] != '/' {
 				// Their contents are code, not text, up to the closing tag.
 				if k := indexFold(in[end:], "</"+name); k >= 0 {
 					end += k

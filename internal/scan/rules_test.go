@@ -69,6 +69,7 @@ func TestRules(t *testing.T) {
 			[]string{"component processor flight controllers", "component processor ATMEGA328P", "component imu MPU-6050"}},
 		{"HTML inline tags and references", "<p>Paid <b>Alabuga</b> Machinery&nbsp;LLC &amp; HAMAS</p>", true,
 			[]string{"party test:o1 Alabuga</b> Machinery&nbsp;LLC", "party test:o2 HAMAS"}},
+		{"HTML stray closing script tag hides nothing", "</script><p>Funds went to HAMAS.</p>", true, []string{"party test:o2 HAMAS"}},
 		{"HTML blocks break names", "<td>Alabuga</td><td>Machinery</td><script>HAMAS</script><!-- HAMAS -->", true, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
