@@ -291,10 +291,10 @@ func (sc *Scanner) singleOK(d *doc, ln *lname, a int) bool {
 	}
 	// The word must be the whole of the proper name it is written in:
 	// "Wagner" in "Anna Wagner" or "Wagner Logistics" is someone else.
-	if a > 0 && !w.breakBefore && sc.nameWord(&d.words[a-1]) {
+	if a > 0 && !w.breakBefore && sc.nameWord(d, &d.words[a-1]) {
 		return false
 	}
-	if a+1 < len(d.words) && !d.words[a+1].breakBefore && sc.nameWord(&d.words[a+1]) {
+	if a+1 < len(d.words) && !d.words[a+1].breakBefore && sc.nameWord(d, &d.words[a+1]) {
 		return false
 	}
 	if ln.hasLegal {
@@ -310,11 +310,25 @@ func (sc *Scanner) singleOK(d *doc, ln *lname, a int) bool {
 	return true
 }
 
+// functionWords are the English words that stand next to a name in
+// payment and trade texts without being part of it.
+var functionWords = map[string]bool{
+	"to": true, "for": true, "of": true, "the": true, "and": true, "by": true, "from": true, "via": true,
+	"in": true, "on": true, "at": true, "with": true, "per": true, "re": true, "a": true, "an": true,
+	"or": true, "as": true, "payment": true, "invoice": true, "inv": true, "ref": true, "order": true,
+	"contract": true, "beneficiary": true, "buyer": true, "seller": true, "consignee": true, "shipper": true,
+}
+
 // nameWord reports whether a word next to a one-word name makes it part
 // of a longer proper name: it is capitalised and neither a legal form nor
 // a vessel marker (M/V, MT) nor an IMO label.
-func (sc *Scanner) nameWord(w *word) bool {
+func (sc *Scanner) nameWord(d *doc, w *word) bool {
 	if !capWord(w) || vesselMarkers[w.latin] || sc.isLegal(w.latin) {
+		return false
+	}
+	if !d.cased && functionWords[w.latin] {
+		// In a text all in capitals (a SWIFT field) every word is
+		// capitalised; "PAYMENT TO HAMAS" still names HAMAS alone.
 		return false
 	}
 	switch w.latin {

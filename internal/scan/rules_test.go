@@ -44,6 +44,8 @@ func TestRules(t *testing.T) {
 		{"given names without the surname", "Ali Reza said so.", false, nil},
 		{"lower-case words are no name", "The alabuga machinery plant is big.", false, nil},
 		{"one-word organisation mid-sentence", "Funds went to HAMAS last year.", false, []string{"party test:o2 HAMAS"}},
+		{"one-word name in a text all in capitals", "/RFB/PAYMENT TO HAMAS VIA ABC BANK", false, []string{"party test:o2 HAMAS"}},
+		{"one-word name inside a longer name in capitals", "PAYMENT TO HAMAS TRADING", false, nil},
 		{"one-word name inside a longer proper name", "Funds went to Hamas Logistics Ltd.", false, nil},
 		{"one-word name with a legal form only with one", "In September the LLC met. September LLC paid.", false,
 			[]string{"party test:o3 September LLC"}},
