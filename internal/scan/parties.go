@@ -193,7 +193,7 @@ func (sc *Scanner) cover(d *doc, keys [][]int32, memo *closeMemo, ni int32, a in
 	var used uint64
 	var covered float32
 	count, minp, maxp := 0, a, a
-	family := false
+	family, content := false, false
 	// Content words first; particles and generic organisation words only
 	// where they extend the span by a word, so that an "of" three lines
 	// down does not stretch it.
@@ -235,6 +235,7 @@ func (sc *Scanner) cover(d *doc, keys [][]int32, memo *closeMemo, ni int32, a in
 			covered += lw.w
 			count++
 			family = family || lw.family
+			content = content || lw.kind == names.Word || lw.kind == names.Number
 			minp, maxp = min(minp, best), max(maxp, best)
 		}
 	}
@@ -242,6 +243,11 @@ func (sc *Scanner) cover(d *doc, keys [][]int32, memo *closeMemo, ni int32, a in
 		return 0, 0, false
 	}
 	if covered < minCover*ln.total || maxp-minp+1 > count+slack {
+		return 0, 0, false
+	}
+	if !content && (count < int(ln.n) || maxp-minp+1 != count) {
+		// A name of generic words and initials only (A A TRADING FZCO)
+		// must be written whole: "Trading, a" is not it.
 		return 0, 0, false
 	}
 	if ln.n >= 2 && count < 2 || ln.hasFamily && !family {
