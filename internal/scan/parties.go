@@ -291,14 +291,22 @@ func (sc *Scanner) singleOK(d *doc, ln *lname, a int) bool {
 		}
 	}
 	lw := &sc.x.words[ln.off]
-	if w.latin != ln.singleWord || lw.kind != names.Word {
-		// A generic word (SYSTEM of NPO SYSTEM) never stands alone.
+	if !(w.latin == ln.singleWord || close(w.fold, lw.fold)) || lw.kind != names.Word {
+		// A generic word (SYSTEM of NPO SYSTEM) never stands alone; a
+		// spelling variant does (Hezbollah for HIZBALLAH).
 		return false
 	}
 	// The word must be the whole of the proper name it is written in:
 	// "Wagner" in "Anna Wagner" or "Wagner Logistics" is someone else.
-	if a > 0 && !w.breakBefore && sc.nameWord(d, &d.words[a-1]) {
-		return false
+	if a > 0 && !w.breakBefore {
+		p := a - 1
+		// "Berríos de Yanes": a particle joins the name before it.
+		if particles[d.words[p].latin] && p > 0 && !d.words[p].breakBefore {
+			p--
+		}
+		if sc.nameWord(d, &d.words[p]) {
+			return false
+		}
 	}
 	if a+1 < len(d.words) && !d.words[a+1].breakBefore && sc.nameWord(d, &d.words[a+1]) {
 		return false
@@ -314,6 +322,14 @@ func (sc *Scanner) singleOK(d *doc, ln *lname, a int) bool {
 		return vesselContext(d, a)
 	}
 	return true
+}
+
+// particles join the parts of a surname ("de Yanes", "van der Berg",
+// "al Rashid").
+var particles = map[string]bool{
+	"de": true, "del": true, "della": true, "da": true, "dos": true, "das": true, "do": true, "du": true,
+	"van": true, "von": true, "der": true, "den": true, "ter": true, "la": true, "le": true, "di": true,
+	"al": true, "el": true, "bin": true, "ibn": true, "bint": true, "abu": true, "ben": true, "y": true,
 }
 
 // functionWords are the English words that stand next to a name in

@@ -46,6 +46,8 @@ func TestRules(t *testing.T) {
 		{"one-word organisation mid-sentence", "Funds went to HAMAS last year.", false, []string{"party test:o2 HAMAS"}},
 		{"one-word name in a text all in capitals", "/RFB/PAYMENT TO HAMAS VIA ABC BANK", false, []string{"party test:o2 HAMAS"}},
 		{"one-word name inside a longer name in capitals", "PAYMENT TO HAMAS TRADING", false, nil},
+		{"one-word name as the end of a surname with a particle", "They met Ana Torres de Hamas there.", false, nil},
+		{"one-word name spelled another way", "Funds went to Hammas last year.", false, []string{"party test:o2 Hammas"}},
 		{"one-word name inside a longer proper name", "Funds went to Hamas Logistics Ltd.", false, nil},
 		{"one-word name with a legal form only with one", "In September the LLC met. September LLC paid.", false,
 			[]string{"party test:o3 September LLC"}},
