@@ -34,6 +34,9 @@ type place struct {
 type gazetteer struct {
 	phrases  map[string][]place
 	maxWords int
+	// first holds the first word of every phrase, so that most words of
+	// a text cost one lookup.
+	first    map[string]bool
 	locodes  map[string]*route.Port
 	prefixes []goods.Component // part-number families, by prefix
 	// byLead indexes prefixes by their first two characters, upper-case.
@@ -56,7 +59,7 @@ var demonyms = map[string][]string{
 }
 
 func newGazetteer(x *index) *gazetteer {
-	g := &gazetteer{phrases: make(map[string][]place), locodes: make(map[string]*route.Port), ids: make(map[string][]idRef)}
+	g := &gazetteer{phrases: make(map[string][]place), first: make(map[string]bool), locodes: make(map[string]*route.Port), ids: make(map[string][]idRef)}
 	rd := route.Default()
 	for _, name := range rd.PortNames() {
 		p, ok := rd.Port(name)
@@ -171,6 +174,7 @@ func (g *gazetteer) add(ws []word, pl place) {
 	}
 	g.phrases[k] = append(g.phrases[k], pl)
 	g.maxWords = max(g.maxWords, len(ws))
+	g.first[ws[0].latin] = true
 }
 
 func latinPhrase(ws []word) string {
@@ -188,44 +192,54 @@ var portWords = map[string]bool{"port": true, "ports": true, "harbour": true, "h
 // phrase first at each word.
 func (g *gazetteer) places(d *doc, opt Options) []Mention {
 	var out []Mention
-	n := len(d.words)
-	for i := 0; i < n; i++ {
-		found := false
-		for l := min(g.maxWords, n-i); l >= 1 && !found; l-- {
-			k := d.phrase(i, i+l-1)
-			if k == "" {
-				continue
-			}
-			for _, pl := range g.phrases[k] {
-				if pl.transship && !opt.Transshipment {
-					continue
-				}
-				if pl.caps && d.cased && !capitalised(d, i, i+l-1) {
-					continue
-				}
-				if pl.context && !nearPortWord(d, i) {
-					continue
-				}
-				out = append(out, placeMention(d, i, i+l-1, pl))
-				found = true
-			}
-			if found {
-				i += l - 1
-			}
-		}
-		if found {
+	for i := 0; i < len(d.words); i++ {
+		if ms, j := g.phraseAt(d, i, opt); len(ms) > 0 {
+			out = append(out, ms...)
+			i = j
 			continue
 		}
 		if p, j, ok := g.locode(d, i); ok {
-			out = append(out, placeMention(d, i, j, place{kind: PortKind, ref: p.LOCODE, rule: "caspian_port", port: p,
-				expl: fmt.Sprintf("UN/LOCODE %s is %s, %s", p.LOCODE, p.Name, country.Name(p.Country))}))
+			m := placeMention(d, i, j, place{kind: PortKind, ref: p.LOCODE, rule: "caspian_port", port: p,
+				expl: fmt.Sprintf("UN/LOCODE %s is %s, %s", p.LOCODE, p.Name, country.Name(p.Country))})
 			if !p.CaspianIRRU() {
-				out[len(out)-1].Rule = "port"
+				m.Rule = "port"
 			}
+			out = append(out, m)
 			i = j
 		}
 	}
 	return out
+}
+
+// phraseAt returns the mentions of the longest phrase starting at word i
+// and its last word.
+func (g *gazetteer) phraseAt(d *doc, i int, opt Options) ([]Mention, int) {
+	if !g.first[d.words[i].latin] {
+		return nil, i
+	}
+	for l := min(g.maxWords, len(d.words)-i); l >= 1; l-- {
+		k := d.phrase(i, i+l-1)
+		if k == "" {
+			continue
+		}
+		var out []Mention
+		for _, pl := range g.phrases[k] {
+			if pl.transship && !opt.Transshipment {
+				continue
+			}
+			if pl.caps && d.cased && !capitalised(d, i, i+l-1) {
+				continue
+			}
+			if pl.context && !nearPortWord(d, i) {
+				continue
+			}
+			out = append(out, placeMention(d, i, i+l-1, pl))
+		}
+		if len(out) > 0 {
+			return out, i + l - 1
+		}
+	}
+	return nil, i
 }
 
 func placeMention(d *doc, i, j int, pl place) Mention {
