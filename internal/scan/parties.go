@@ -77,6 +77,7 @@ func (sc *Scanner) parties(ctx context.Context, d *doc, opt Options) ([]Mention,
 		}
 	}
 	var out []Mention
+	screened := make(map[string][]match.Match)
 	for ci := range cands {
 		if ci%16 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -89,9 +90,16 @@ func (sc *Scanner) parties(ctx context.Context, d *doc, opt Options) ([]Mention,
 		if len(q) > match.MaxNameLen {
 			continue
 		}
-		ms, err := sc.s.Screen(match.Query{Name: q}, match.Options{Threshold: opt.Threshold, MinScore: opt.MinScore, Limit: match.MaxLimit})
-		if err != nil {
-			return nil, err
+		// A document names its parties again and again; each wording is
+		// screened once.
+		ms, seen := screened[q]
+		if !seen {
+			var err error
+			ms, err = sc.s.Screen(match.Query{Name: q}, match.Options{Threshold: opt.Threshold, MinScore: opt.MinScore, Limit: match.MaxLimit})
+			if err != nil {
+				return nil, err
+			}
+			screened[q] = ms
 		}
 		m, others, ok := sc.pick(ms, c.ents, opt.MinScore)
 		if !ok || m.Score < opt.MinScore {

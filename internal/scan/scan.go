@@ -188,7 +188,7 @@ func (sc *Scanner) scan(ctx context.Context, p plainText, input string, opt Opti
 	out = append(out, ids...)
 	out = append(out, sc.g.places(d, opt)...)
 	out = append(out, sc.g.goodsMentions(d)...)
-	out = resolveOverlaps(out)
+	out = resolveOverlaps(out, len(p.s))
 	for i := range out {
 		m := &out[i]
 		m.Start, m.End = p.inputSpan(m.Start, m.End)
@@ -219,11 +219,12 @@ func newDoc(text string, ws []word) *doc {
 // span is the plain text of words [i, j].
 func (d *doc) span(i, j int) string { return d.text[d.words[i].start:d.words[j].end] }
 
-// resolveOverlaps keeps, of mentions that overlap, the one of a more
-// specific kind, then the higher score, then the longer; mentions of
-// different kinds over the same words (a port that is also a region) are
-// both kept. The result is in order of start.
-func resolveOverlaps(ms []Mention) []Mention {
+// resolveOverlaps keeps, of mentions of one kind that overlap, the one
+// with the higher score, then the longer; mentions of different kinds
+// over the same words (a port that is also a region, a vessel and its
+// IMO number) are all kept. The result is in order of start. n is the
+// length of the text the offsets are into.
+func resolveOverlaps(ms []Mention, n int) []Mention {
 	sort.SliceStable(ms, func(i, j int) bool {
 		a, b := &ms[i], &ms[j]
 		if a.Score != b.Score {
@@ -231,18 +232,27 @@ func resolveOverlaps(ms []Mention) []Mention {
 		}
 		return a.End-a.Start > b.End-b.Start
 	})
+	// taken marks, per kind, the bytes kept mentions cover: a text of
+	// many mentions must not cost a comparison of each pair.
+	taken := make(map[Kind][]uint64)
 	var kept []Mention
 	for _, m := range ms {
+		bits := taken[m.Kind]
+		if bits == nil {
+			bits = make([]uint64, n/64+1)
+			taken[m.Kind] = bits
+		}
 		clash := false
-		for _, k := range kept {
-			if k.Kind == m.Kind && m.Start < k.End && k.Start < m.End {
-				clash = true
-				break
-			}
+		for b := m.Start; b < m.End && !clash; b++ {
+			clash = bits[b/64]&(1<<(b%64)) != 0
 		}
-		if !clash {
-			kept = append(kept, m)
+		if clash {
+			continue
 		}
+		for b := m.Start; b < m.End; b++ {
+			bits[b/64] |= 1 << (b % 64)
+		}
+		kept = append(kept, m)
 	}
 	sort.SliceStable(kept, func(i, j int) bool {
 		if kept[i].Start != kept[j].Start {
