@@ -24,6 +24,9 @@ type DocumentScanResponse struct {
 	Lists    json.RawMessage `json:"lists"`
 }
 
+// maxMentions caps the mentions of one document the API returns.
+const maxMentions = 10000
+
 // scanDocument scans a plain-text or HTML body for listed parties,
 // identifiers, ports, embargoed places, HS codes and part families.
 // Query parameters: threshold and min_score (0 < x <= 1) and
@@ -92,6 +95,13 @@ func (s *server) scanDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if len(ms) > maxMentions {
+		// Each mention carries its screening detail; tens of thousands
+		// would make a response of tens of megabytes no reviewer reads.
+		s.writeError(w, r, &Error{Status: http.StatusUnprocessableEntity, Code: "too_many_mentions",
+			Message: fmt.Sprintf("the document has %d mentions, more than %d; split it into smaller documents", len(ms), maxMentions)})
 		return
 	}
 	if ms == nil {

@@ -96,6 +96,11 @@ func TestScanDocumentHostile(t *testing.T) {
 			}
 		})
 	}
+	big, _ := testServer(t, Deps{MaxBodyBytes: 1 << 20})
+	code, body, _ := do(big, "POST", "/v1/documents/scan", "text/plain", strings.Repeat("Makhachkala ", maxMentions+1))
+	if code != 422 || !strings.Contains(string(body), `"too_many_mentions"`) {
+		t.Errorf("%d mentions: %d %.200s, want 422 too_many_mentions", maxMentions+1, code, body)
+	}
 	if code, body, _ := do(s, "GET", "/v1/documents/scan", "", ""); code != 405 {
 		t.Errorf("GET: %d %s, want 405", code, body)
 	}
