@@ -38,8 +38,8 @@ type lword struct {
 	// comma of "SURNAME, Given", or the list's family name).
 	family bool
 	text   string // the Latin word
-	fold   string // its fold, for close
-	foldID int32  // fold interned, for memoising close per text word
+	fold   string // its fold, for near
+	foldID int32  // fold interned, for memoising near per text word
 }
 
 // lname is one listed name.
@@ -290,12 +290,12 @@ func familyKeys(ent *entity.Entity, n entity.Name, kind names.Kind) map[string]b
 	return out
 }
 
-// close reports whether a text word is near enough a listed word to stand
+// near reports whether a text word is near enough a listed word to stand
 // for it, given both folded (see fold): the key says they may be variants,
 // and this bounds the letters that differ: none for words of up to four
 // letters, one up to seven, two beyond. Key agreement alone let "Korda"
 // stand for "Guard" and "Yeon" for "Yona".
-func close(a, b string) bool {
+func near(a, b string) bool {
 	if a == b {
 		return true
 	}

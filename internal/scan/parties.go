@@ -113,18 +113,18 @@ func (sc *Scanner) parties(ctx context.Context, d *doc, opt Options) ([]Mention,
 	return out, nil
 }
 
-// closeMemo remembers close for pairs of a text word and a listed word's
+// closeMemo remembers near for pairs of a text word and a listed word's
 // fold: the names one word finds share most of their words.
 type closeMemo struct {
 	d *doc
 	m map[uint64]bool
 }
 
-func (c *closeMemo) close(i int, lw *lword) bool {
+func (c *closeMemo) near(i int, lw *lword) bool {
 	k := uint64(i)<<32 | uint64(uint32(lw.foldID))
 	v, ok := c.m[k]
 	if !ok {
-		v = close(c.d.words[i].fold, lw.fold)
+		v = near(c.d.words[i].fold, lw.fold)
 		c.m[k] = v
 	}
 	return v
@@ -182,7 +182,7 @@ func (sc *Scanner) cover(d *doc, keys [][]int32, memo *closeMemo, ni int32, a in
 	anchored := false
 	for k := range ws {
 		lw := &ws[k]
-		if containsInt32(keys[a], lw.key) && (lw.kind != names.Word || memo.close(a, lw)) {
+		if containsInt32(keys[a], lw.key) && (lw.kind != names.Word || memo.near(a, lw)) {
 			anchored = true
 			break
 		}
@@ -231,7 +231,7 @@ func (sc *Scanner) cover(d *doc, keys [][]int32, memo *closeMemo, ni int32, a in
 				continue
 			}
 			w := &d.words[best]
-			if lw.kind == names.Word && !memo.close(best, lw) || lw.kind == names.Initial && w.latin != lw.text {
+			if lw.kind == names.Word && !memo.near(best, lw) || lw.kind == names.Initial && w.latin != lw.text {
 				continue
 			}
 			if d.cased && lw.kind != names.Particle && !(w.cap || w.caps || w.uncased || w.hasDigit) {
@@ -299,7 +299,7 @@ func (sc *Scanner) singleOK(d *doc, ln *lname, a int) bool {
 		}
 	}
 	lw := &sc.x.words[ln.off]
-	if !(w.latin == ln.singleWord || close(w.fold, lw.fold)) || lw.kind != names.Word {
+	if !(w.latin == ln.singleWord || near(w.fold, lw.fold)) || lw.kind != names.Word {
 		// A generic word (SYSTEM of NPO SYSTEM) never stands alone; a
 		// spelling variant does (Hezbollah for HIZBALLAH).
 		return false

@@ -14,9 +14,9 @@ type word struct {
 	// latin is the word as names.Latin writes it (lower-case ASCII), key
 	// its spelling-variant key.
 	latin, key string
-	fold       string // latin folded for close
-	// upper is the word as written, upper-cased when it is ASCII, for
-	// identifiers, codes and part numbers.
+	fold       string // latin folded for near
+	// raw is the word as written, for identifiers, codes and part
+	// numbers.
 	raw string
 	// cap: the first letter is a capital; caps: every letter is; uncased:
 	// the word's script has no case (Arabic, Han...).
