@@ -21,6 +21,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
@@ -261,4 +262,29 @@ func resolveOverlaps(ms []Mention, n int) []Mention {
 		return kept[i].End < kept[j].End
 	})
 	return kept
+}
+
+// Summary is one line about m for a human report: what was found, where
+// it points and why it matters, e.g.
+//
+//	party "Alabuga Machinery LLC" at 244-265: us_ofac_sdn:45713 LIMITED LIABILITY COMPANY ALABUGA MACHINERY (listed_party, score 1.00)
+func (m Mention) Summary() string {
+	what := m.Ref
+	switch {
+	case m.Party != nil:
+		what = m.Party.EntityID + " " + m.Party.Name
+	case m.Port != nil:
+		what = strings.TrimSpace(m.Port.LOCODE + " " + m.Port.Name)
+	case m.Country != nil:
+		what = m.Country.Code + " " + m.Country.Name
+	case m.Region != nil:
+		what = m.Region.Region
+	case m.Component != nil:
+		what = m.Component.Kind + " (" + m.Component.Pattern + ")"
+	}
+	s := fmt.Sprintf("%s %q at %d-%d: %s (%s, score %.2f)", m.Kind, m.Text, m.Start, m.End, what, m.Rule, m.Score)
+	if !m.Match {
+		s += " near match"
+	}
+	return s
 }

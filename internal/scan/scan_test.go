@@ -93,6 +93,12 @@ func TestDroneProcurementExample(t *testing.T) {
 			}
 		}
 	}
+	if got, want := ms[4].Summary(), `party "Alabuga Machinery LLC" at 244-265: us_ofac_sdn:45713 LIMITED LIABILITY COMPANY ALABUGA MACHINERY (listed_party, score 1.00)`; got != want {
+		t.Errorf("Summary() = %s\nwant %s", got, want)
+	}
+	if got, want := ms[12].Summary(), `port "Bandar\nAnzali" at 439-452: IRBAZ Bandar Anzali (caspian_port, score 1.00)`; got != want {
+		t.Errorf("Summary() = %s\nwant %s", got, want)
+	}
 	if n := len(ms); n != 17 {
 		t.Errorf("%d mentions, want the 17 above", n)
 	}
