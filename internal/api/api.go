@@ -26,6 +26,7 @@ import (
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
 	"github.com/chokepoint-dev/chokepoint/internal/lists"
 	"github.com/chokepoint-dev/chokepoint/internal/match"
+	"github.com/chokepoint-dev/chokepoint/internal/scan"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -103,6 +104,9 @@ type loaded struct {
 	details   map[string]ListDetail
 	records   int
 	at        time.Time
+	// docs scans documents against s; its index is built on the first
+	// document, not at swap time.
+	docs *scan.Scanner
 }
 
 // NewEngine returns a holder for s; s may be nil until the lists load.
@@ -116,7 +120,7 @@ func NewEngine(s Screener) *Engine {
 
 // Swap makes s the screener for requests that start from now on.
 func (e *Engine) Swap(s Screener) {
-	l := &loaded{s: s, lists: make(map[string]ListInfo), details: make(map[string]ListDetail), at: time.Now()}
+	l := &loaded{s: s, lists: make(map[string]ListInfo), details: make(map[string]ListDetail), at: time.Now(), docs: scan.New(s)}
 	for _, d := range s.Datasets() {
 		info := ListInfo{Version: d.Version, Published: d.Published, Records: len(d.Entities)}
 		l.lists[d.Source] = info
@@ -222,6 +226,7 @@ func newServer(deps Deps) *server {
 	s.handle("GET /v1/entities/{id}", true, s.entity)
 	s.handle("GET /v1/lists", true, s.lists)
 	s.handle("POST /v1/orders/check", true, s.checkOrder)
+	s.handle("POST /v1/documents/scan", true, s.scanDocument)
 	s.handle("GET /v1/openapi.json", true, s.openAPI)
 	s.handle("GET /healthz", false, s.healthz)
 	s.handle("GET /readyz", false, s.readyz)

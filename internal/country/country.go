@@ -7,6 +7,7 @@
 package country
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -163,4 +164,25 @@ func isASCIILetters(s string) bool {
 		}
 	}
 	return true
+}
+
+// Names returns the English name of an alpha-2 code and the other names
+// the lists use for it ("iran islamic republic of", "persia"), the latter
+// folded to lower-case words, sorted; nil for an unknown code. The
+// free-text scanner builds its gazetteer of embargoed countries from it.
+func Names(code string) []string {
+	once.Do(build)
+	code = strings.ToUpper(code)
+	n, ok := names[code]
+	if !ok {
+		return nil
+	}
+	var other []string
+	for k, c := range aliases {
+		if c == code && !strings.Contains(k, ":") {
+			other = append(other, k)
+		}
+	}
+	slices.Sort(other)
+	return append([]string{n}, other...)
 }

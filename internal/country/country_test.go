@@ -19,3 +19,27 @@ func TestCode(t *testing.T) {
 		t.Errorf("Name(IR) = %q", got)
 	}
 }
+
+func TestNames(t *testing.T) {
+	got := Names("ir")
+	if len(got) < 3 || got[0] != "Iran" {
+		t.Fatalf("Names(ir) = %q, want the display name first and the list spellings", got)
+	}
+	for _, want := range []string{"persia", "islamic republic of iran"} {
+		found := false
+		for _, n := range got {
+			found = found || n == want
+		}
+		if !found {
+			t.Errorf("Names(IR) = %q lacks %q", got, want)
+		}
+	}
+	for _, n := range Names("UA") {
+		if n == "region: crimea" {
+			t.Errorf("Names(UA) holds the region key %q", n)
+		}
+	}
+	if n := Names("XX"); n != nil {
+		t.Errorf("Names(XX) = %q, want nil", n)
+	}
+}

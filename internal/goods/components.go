@@ -278,3 +278,12 @@ func normWords(s string) string {
 	}
 	return strings.TrimSpace(b.String())
 }
+
+// Components returns a copy of every pattern in file order, for callers
+// that build their own index over them (the free-text scanner finds them
+// with offsets in running text).
+func (m *Matcher) Components() []Component {
+	out := make([]Component, len(m.comps))
+	copy(out, m.comps)
+	return out
+}

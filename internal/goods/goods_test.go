@@ -303,3 +303,15 @@ func FuzzLoadList(f *testing.F) {
 		}
 	})
 }
+
+func TestComponentsCopy(t *testing.T) {
+	m := Components()
+	cs := m.Components()
+	if len(cs) != m.Len() || cs[0].Kind != "processor" || cs[0].Pattern != "microcontroller" {
+		t.Fatalf("Components() = %d patterns starting %+v, want the file's %d in order", len(cs), cs[0], m.Len())
+	}
+	cs[0].Kind = "changed"
+	if m.Components()[0].Kind != "processor" {
+		t.Error("Components returns the matcher's own slice")
+	}
+}

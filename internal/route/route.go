@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -95,6 +96,7 @@ type Data struct {
 	byCode    map[string]*Port
 	byName    map[string][]*Port
 	names     []string // keys of byName, for fuzzy lookup
+	written   []string // port names and variants as written, for PortNames
 }
 
 type regionEntry struct {
@@ -373,6 +375,7 @@ func (d *Data) addPort(rec []string) (string, error) {
 		names = append(names, strings.Split(rec[2], "|")...)
 	}
 	for _, n := range names {
+		d.written = append(d.written, n)
 		k := portKey(n)
 		if k == "" {
 			return "variants", fmt.Errorf("name %q has no letters", n)
@@ -447,4 +450,19 @@ func levenshtein(a, b string, max int) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// PortNames returns every port name and variant as the data writes it, in
+// file order, for callers that build their own index (the free-text
+// scanner); Port resolves each one.
+func (d *Data) PortNames() []string { return slices.Clone(d.written) }
+
+// RegionNames returns every name of an occupied region, city or port as
+// the data writes it, in file order; OccupiedRegion resolves each one.
+func (d *Data) RegionNames() []string {
+	out := make([]string, len(d.regions))
+	for i, r := range d.regions {
+		out[i] = r.Name
+	}
+	return out
 }

@@ -219,3 +219,33 @@ func TestFactSourcesOfficial(t *testing.T) {
 		}
 	}
 }
+
+func TestNamesForGazetteers(t *testing.T) {
+	d := Default()
+	ports := d.PortNames()
+	seen := make(map[string]bool)
+	for _, n := range ports {
+		seen[n] = true
+		if _, ok := d.Port(n); !ok {
+			t.Errorf("PortNames gives %q, which Port does not find", n)
+		}
+	}
+	for _, want := range []string{"Bandar Anzali", "Bandar-e Anzali", "Makhachkala", "Olya"} {
+		if !seen[want] {
+			t.Errorf("PortNames lacks %q", want)
+		}
+	}
+	regions := d.RegionNames()
+	if len(regions) < 20 || regions[0] != "Crimea" {
+		t.Fatalf("RegionNames = %q, want every name in file order", regions)
+	}
+	for _, n := range regions {
+		if _, ok := d.OccupiedRegion(n); !ok {
+			t.Errorf("RegionNames gives %q, which OccupiedRegion does not find", n)
+		}
+	}
+	ports[0] = "changed"
+	if d.PortNames()[0] == "changed" {
+		t.Error("PortNames returns the data's own slice")
+	}
+}
