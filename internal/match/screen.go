@@ -632,6 +632,12 @@ func tokSim(a, b *tok) float64 {
 		return 1
 	}
 	if a.kind == names.Number || b.kind == names.Number {
+		// A number's class is its digits, whether written "1st", "First"
+		// or "1": only the same number agrees, and a number never agrees
+		// with a word.
+		if a.kind == b.kind && a.class == b.class {
+			return 1
+		}
 		return 0
 	}
 	if a.class != "" && a.class == b.class {
