@@ -57,8 +57,13 @@ type tok struct {
 	// Vuchich (from Vučić or Вучич), Sevcenko and Shevchenko.
 	flat string
 	// id numbers the distinct texts of list tokens (-1 for a text no list
-	// name has), so that per-query similarity can be memoised.
+	// name has), so that per-query similarity can be memoised. Texts from
+	// abjad and from other sources are numbered apart (see tokHash).
 	id int32
+	// abjad marks a spelling derived from a script that leaves vowels
+	// out (Arabic, Hebrew): the name was written in one, or its listed
+	// party has a name in one. Agreeing consonants prove more there.
+	abjad bool
 }
 
 // nameRec is one indexed name of one entity.
@@ -92,6 +97,7 @@ type ltok struct {
 	id                           int32
 	kind                         names.TokenKind
 	geo, initials, patronymic    bool
+	abjad                        bool
 }
 
 // ljoin is a join as the index keeps it.
@@ -150,7 +156,7 @@ func joinsOf(toks []tok, out []join) []join {
 				all = concatTexts(toks, start)
 			}
 			text := all[start[i]:start[i+span]]
-			out = append(out, join{i: i, span: span, t: tok{text: text, key: names.Key(text), kind: names.Word, flat: flatten(text)}})
+			out = append(out, join{i: i, span: span, t: tok{text: text, key: names.Key(text), kind: names.Word, flat: flatten(text), abjad: toks[i].abjad}})
 		}
 	}
 	return out
@@ -270,6 +276,32 @@ func newEntInfo(ent *entity.Entity, version string) entInfo {
 	return in
 }
 
+// abjadSource reports whether a listed party has a name written in an
+// abjad: its Latin names are then transliterations of that name, whose
+// vowels the transliterators supplied ("YUSUF" beside "يوسف").
+func abjadSource(ent *entity.Entity) bool {
+	for _, n := range ent.Names {
+		s := n.Script
+		if s == "" || s == "Latn" {
+			s = names.ScriptOf(n.Full)
+		}
+		if names.Abjad(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// tokHash is the key of a token's text in tokID. A text from an abjad
+// source compares differently (see tokSim), so it gets its own id.
+func (e *Engine) tokHash(t *tok) uint64 {
+	h := maphash.String(e.seed, t.text)
+	if t.abjad {
+		h = ^h
+	}
+	return h
+}
+
 // analyseNames runs name analysis over every name on all cores.
 func (e *Engine) analyseNames() {
 	perEnt := make([][]nameRec, len(e.ents))
@@ -288,11 +320,17 @@ func (e *Engine) analyseNames() {
 				ent := e.ents[i]
 				kind := names.KindOf(ent.Type)
 				seen := make(map[string]bool, len(ent.Names))
+				abjad := abjadSource(ent)
 				for j, n := range ent.Names {
 					a := names.Analyze(n.Full, kind)
 					toks, legal := convertTokens(a, kind, nil)
 					if len(toks) == 0 {
 						continue
+					}
+					if abjad {
+						for k := range toks {
+							toks[k].abjad = true
+						}
 					}
 					sig := signature(toks)
 					// The same words under another kind of name add nothing
@@ -377,7 +415,7 @@ func (a *arena) span(s string) span {
 func (a *arena) pack(t *tok) ltok {
 	return ltok{
 		text: a.span(t.text), key: a.span(t.key), class: a.span(t.class), nick: a.span(t.nick), flat: a.span(t.flat),
-		w: t.w, id: t.id, kind: t.kind, geo: t.geo, initials: t.initials, patronymic: t.patronymic,
+		w: t.w, id: t.id, kind: t.kind, geo: t.geo, initials: t.initials, patronymic: t.patronymic, abjad: t.abjad,
 	}
 }
 
@@ -386,7 +424,7 @@ func (e *Engine) str(s span) string { return e.strs[s.off : s.off+s.n] }
 func (e *Engine) unpackTok(l *ltok) tok {
 	return tok{
 		text: e.str(l.text), key: e.str(l.key), class: e.str(l.class), nick: e.str(l.nick), flat: e.str(l.flat),
-		w: l.w, id: l.id, kind: l.kind, geo: l.geo, initials: l.initials, patronymic: l.patronymic,
+		w: l.w, id: l.id, kind: l.kind, geo: l.geo, initials: l.initials, patronymic: l.patronymic, abjad: l.abjad,
 	}
 }
 
@@ -424,6 +462,7 @@ func inferType(ent *entity.Entity, recs []nameRec) (entity.Type, bool) {
 // convertTokens turns analysed tokens into toks, appended to dst[:0].
 func convertTokens(a names.Analysis, kind names.Kind, dst []tok) ([]tok, []string) {
 	toks := slices.Grow(dst[:0], len(a.Tokens))
+	abjad := names.Abjad(a.Script)
 	for _, t := range a.Tokens {
 		if t.Kind == names.LegalForm {
 			continue
@@ -432,7 +471,7 @@ func convertTokens(a names.Analysis, kind names.Kind, dst []tok) ([]tok, []strin
 		if len(toks) == 48 {
 			break
 		}
-		nt := tok{text: t.Text, key: t.Key, class: t.Class, kind: t.Kind, flat: flatten(t.Text)}
+		nt := tok{text: t.Text, key: t.Key, class: t.Class, kind: t.Kind, flat: flatten(t.Text), abjad: abjad}
 		if n := len(toks); n > 0 {
 			prev := &toks[n-1]
 			// Dotted initials of an organisation are one acronym:
@@ -575,7 +614,7 @@ func (e *Engine) buildIndex() {
 		for j := range e.names[i].toks {
 			t := &e.names[i].toks[j]
 			t.w = e.weight(t)
-			h := maphash.String(e.seed, t.text)
+			h := e.tokHash(t)
 			id, ok := e.tokID[h]
 			if !ok {
 				id = int32(len(e.tokID))

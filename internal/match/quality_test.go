@@ -35,3 +35,47 @@ func TestNumbersInWordsAndDigits(t *testing.T) {
 		{"Second Baltic Fund", "3rd Baltic Fund", entity.Organization, false},
 	})
 }
+
+// Two names with one consonant skeleton (Bruno and Brian, key BRN) are
+// two names where both spellings come from scripts that write vowels;
+// Latin spellings of a party that also has a name in an abjad (Arabic,
+// Hebrew) differ in the vowels transliterators supplied, and there the
+// skeleton still counts as strong evidence.
+func TestConsonantKeyNeedsVowelsOutsideAbjads(t *testing.T) {
+	latin := person("us_ofac_sdn", "10", "", "", "KOLLER, Bruno")
+	latinArabic := person("us_ofac_sdn", "11", "", "", "MUHAMMAD, Khalid")
+	arabic := person("un_sc", "QDi.1", "", "", "KHALID MUHAMMAD", "خالد محمد")
+	e := match.New([]*entity.Dataset{
+		{Source: "us_ofac_sdn", Version: "v1", Entities: []*entity.Entity{latin, latinArabic}},
+		{Source: "un_sc", Version: "v1", Entities: []*entity.Entity{arabic}},
+	})
+	score := func(q, id string) float64 {
+		for _, m := range screen(t, e, match.Query{Name: q}) {
+			if m.EntityID == id {
+				return m.Score
+			}
+		}
+		return 0
+	}
+	if s := score("Brian Koller", latin.ID); s >= match.DefaultThreshold {
+		t.Errorf("Brian Koller ~ KOLLER, Bruno scored %.3f, want below the threshold", s)
+	}
+	if s := score("Bruno Koller", latin.ID); s < match.DefaultThreshold {
+		t.Errorf("Bruno Koller ~ KOLLER, Bruno scored %.3f, want a match", s)
+	}
+	// Mohammed and Muhammad differ in two vowels: a variant where the
+	// party's name is Arabic, weaker evidence where nothing says so.
+	withArabic, latinOnly := score("Khaled Mohammed", arabic.ID), score("Khaled Mohammed", latinArabic.ID)
+	if withArabic < match.DefaultThreshold || withArabic <= latinOnly {
+		t.Errorf("Khaled Mohammed: %.3f against the party with an Arabic name, %.3f against the Latin-only one; want a match and a higher score", withArabic, latinOnly)
+	}
+	// A query written in Arabic is itself from an abjad.
+	if s := score("خالد محمد", latinArabic.ID); s < match.DefaultThreshold {
+		t.Errorf("خالد محمد ~ MUHAMMAD, Khalid scored %.3f, want a match", s)
+	}
+	checkPairs(t, e, []pairCase{
+		{"Vladimir Poutine", "Vladimir Putin", entity.Person, true},  // French ou, silent e
+		{"Ghasem Soleimani", "Qasem Soleimani", entity.Person, true}, // consonants vary, vowels agree
+		{"Mafalda Borges", "Movalled Borges", entity.Person, false},
+	})
+}

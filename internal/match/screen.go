@@ -3,7 +3,6 @@ package match
 import (
 	"cmp"
 	"fmt"
-	"hash/maphash"
 	"math"
 	"slices"
 	"strings"
@@ -239,7 +238,7 @@ func (e *Engine) analyseQuery(q Query, dob entity.Date, s *scratch) query {
 		t := &aq.toks[i]
 		t.w = e.weight(t)
 		t.id = -1
-		if id, ok := e.tokID[maphash.String(e.seed, t.text)]; ok {
+		if id, ok := e.tokID[e.tokHash(t)]; ok {
 			t.id = id
 		}
 	}
@@ -666,13 +665,18 @@ func tokSim(a, b *tok) float64 {
 	}
 	if a.key != "" && a.key == b.key {
 		// Same skeleton: a transliteration or spelling variant. Short
-		// skeletons collide more, so they prove less.
-		ks := 0.9
-		if len(a.key) <= 2 {
-			ks = 0.8
+		// skeletons collide more, so they prove less. Where both
+		// spellings come from scripts that write vowels, a skeleton is
+		// shared by distinct names (Bruno, Brian) and proves a variant
+		// only when the vowels agree too.
+		if a.abjad || b.abjad || names.SameVowels(a.text, b.text) {
+			ks := 0.9
+			if len(a.key) <= 2 {
+				ks = 0.8
+			}
+			s = max(s, ks)
 		}
-		s = max(s, ks)
-	} else if s == 0 && len(a.key) >= 4 && len(b.key) >= 4 {
+	} else if s == 0 && len(a.key) >= 4 && len(b.key) >= 4 && (a.abjad || b.abjad || names.SameVowels(a.text, b.text)) {
 		s = 0.85 * tokenSim(a.key, b.key)
 	}
 	return s
