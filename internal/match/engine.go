@@ -64,6 +64,10 @@ type tok struct {
 	// out (Arabic, Hebrew): the name was written in one, or its listed
 	// party has a name in one. Agreeing consonants prove more there.
 	abjad bool
+	// gender is 'm' or 'f' for a common given name borne almost only by
+	// men or by women (names.GivenGender) in a name that is not an
+	// organisation's, 0 otherwise.
+	gender byte
 }
 
 // nameRec is one indexed name of one entity.
@@ -98,6 +102,7 @@ type ltok struct {
 	kind                         names.TokenKind
 	geo, initials, patronymic    bool
 	abjad                        bool
+	gender                       byte
 }
 
 // ljoin is a join as the index keeps it.
@@ -293,13 +298,14 @@ func abjadSource(ent *entity.Entity) bool {
 }
 
 // tokHash is the key of a token's text in tokID. A text from an abjad
-// source compares differently (see tokSim), so it gets its own id.
+// source, or read as a given name, compares differently (see tokSim), so
+// it gets its own id.
 func (e *Engine) tokHash(t *tok) uint64 {
 	h := maphash.String(e.seed, t.text)
 	if t.abjad {
 		h = ^h
 	}
-	return h
+	return h + uint64(t.gender)*0x9E3779B97F4A7C15
 }
 
 // analyseNames runs name analysis over every name on all cores.
@@ -415,7 +421,7 @@ func (a *arena) span(s string) span {
 func (a *arena) pack(t *tok) ltok {
 	return ltok{
 		text: a.span(t.text), key: a.span(t.key), class: a.span(t.class), nick: a.span(t.nick), flat: a.span(t.flat),
-		w: t.w, id: t.id, kind: t.kind, geo: t.geo, initials: t.initials, patronymic: t.patronymic, abjad: t.abjad,
+		w: t.w, id: t.id, kind: t.kind, geo: t.geo, initials: t.initials, patronymic: t.patronymic, abjad: t.abjad, gender: t.gender,
 	}
 }
 
@@ -424,7 +430,7 @@ func (e *Engine) str(s span) string { return e.strs[s.off : s.off+s.n] }
 func (e *Engine) unpackTok(l *ltok) tok {
 	return tok{
 		text: e.str(l.text), key: e.str(l.key), class: e.str(l.class), nick: e.str(l.nick), flat: e.str(l.flat),
-		w: l.w, id: l.id, kind: l.kind, geo: l.geo, initials: l.initials, patronymic: l.patronymic, abjad: l.abjad,
+		w: l.w, id: l.id, kind: l.kind, geo: l.geo, initials: l.initials, patronymic: l.patronymic, abjad: l.abjad, gender: l.gender,
 	}
 }
 
@@ -472,6 +478,9 @@ func convertTokens(a names.Analysis, kind names.Kind, dst []tok) ([]tok, []strin
 			break
 		}
 		nt := tok{text: t.Text, key: t.Key, class: t.Class, kind: t.Kind, flat: flatten(t.Text), abjad: abjad}
+		if kind != names.Org {
+			nt.gender = names.GivenGender(t.Text)
+		}
 		if n := len(toks); n > 0 {
 			prev := &toks[n-1]
 			// Dotted initials of an organisation are one acronym:

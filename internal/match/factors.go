@@ -109,7 +109,11 @@ func (e *Engine) applyFactors(q *query, sc *scored, explain bool) {
 	if q.gender != 0 && info.gender != 0 && q.gender != info.gender {
 		score += genderDisagree
 		if explain {
-			note("gender", genderDisagree, "gender differs (query %s, listed %s)", q.Gender, e.ents[sc.ent].Gender)
+			if q.genderFrom != "" {
+				note("gender", genderDisagree, "gender differs (query %s, inferred from the given name %q; listed %s)", genderWord(q.gender), q.genderFrom, e.ents[sc.ent].Gender)
+			} else {
+				note("gender", genderDisagree, "gender differs (query %s, listed %s)", q.Gender, e.ents[sc.ent].Gender)
+			}
 		}
 	}
 	if sc.idMatch != "" {
@@ -382,4 +386,11 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func genderWord(g byte) string {
+	if g == 'f' {
+		return "female"
+	}
+	return "male"
 }

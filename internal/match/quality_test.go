@@ -1,6 +1,7 @@
 package match_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
@@ -78,4 +79,48 @@ func TestConsonantKeyNeedsVowelsOutsideAbjads(t *testing.T) {
 		{"Ghasem Soleimani", "Qasem Soleimani", entity.Person, true}, // consonants vary, vowels agree
 		{"Mafalda Borges", "Movalled Borges", entity.Person, false},
 	})
+}
+
+// A man's and a woman's given name (from the SSA lexicon) are two names,
+// not spelling variants, however few letters they differ in.
+func TestGivenNamesOfOppositeGender(t *testing.T) {
+	checkPairs(t, testEngine(), []pairCase{
+		{"Olga Petrova", "Oleg Petrova", entity.Person, false},
+		{"Francisca Ruiz Lopez", "Francisco Ruiz Lopez", entity.Person, false},
+		{"Danielle Martin", "Daniel Martin", entity.Person, false},
+		{"Carla Mendes", "Carlos Mendes", entity.Person, false},
+		{"Ольга Петрова", "Olga Petrova", entity.Person, true},
+		{"Francisco Ruiz Lopez", "Fransisco Ruiz Lopez", entity.Person, true}, // a typo
+		// In an organisation's name the words are not given names.
+		{"Olga Shipping Company", "Olga Shipping Co", entity.Organization, true},
+	})
+}
+
+// A query without a stated gender takes the gender of its given names,
+// and a listed person of the other gender then scores less.
+func TestQueryGenderInferredFromGivenNames(t *testing.T) {
+	listed := person("un_sc", "QDi.9", "", "", "TAYLOR, Jordan")
+	listed.Gender = "female"
+	e := match.New([]*entity.Dataset{{Source: "un_sc", Version: "v1", Entities: []*entity.Entity{listed}}})
+	score := func(q match.Query) match.Match {
+		for _, m := range screen(t, e, q) {
+			if m.EntityID == listed.ID {
+				return m
+			}
+		}
+		t.Fatalf("%+v: listed person not found", q)
+		return match.Match{}
+	}
+	stated := score(match.Query{Name: "Jordan John Taylor", Gender: "female"})
+	inferred := score(match.Query{Name: "Jordan John Taylor"})
+	if d := stated.Score - inferred.Score; d < 0.099 || d > 0.101 {
+		t.Errorf("inferred male scored %.3f, stated female %.3f: want 0.10 less", inferred.Score, stated.Score)
+	}
+	if !strings.Contains(inferred.Explanation, `inferred from the given name "john"`) {
+		t.Errorf("explanation does not say where the gender came from: %s", inferred.Explanation)
+	}
+	// Given names of both genders say nothing.
+	if mixed := score(match.Query{Name: "Jordan Mary John Taylor"}); strings.Contains(mixed.Explanation, "gender") {
+		t.Errorf("gender inferred from names of both genders: %s", mixed.Explanation)
+	}
 }

@@ -202,8 +202,11 @@ type query struct {
 	dob     entity.Date
 	country string
 	gender  byte
-	ids     []string
-	memo    *simMemo
+	// genderFrom is the given name gender was inferred from, "" when the
+	// query stated it or it is unknown.
+	genderFrom string
+	ids        []string
+	memo       *simMemo
 	// nt and nj hold the candidate name being scored, unpacked.
 	nt []tok
 	nj []join
@@ -218,6 +221,24 @@ func (q *query) pairKey(i int) string {
 		}
 	}
 	return names.Key(q.toks[i].text + q.toks[i+1].text)
+}
+
+// inferGender returns the gender of the given names in toks and the first
+// of them, when at least one is a man's or a woman's name and none is of
+// the other gender ("José María" says nothing).
+func inferGender(toks []tok) (byte, string) {
+	var g byte
+	from := ""
+	for i := range toks {
+		switch t := &toks[i]; {
+		case t.gender == 0:
+		case g == 0:
+			g, from = t.gender, t.text
+		case t.gender != g:
+			return 0, ""
+		}
+	}
+	return g, from
 }
 
 // analyseQuery analyses q, whose birth date validation parsed, keeping
@@ -251,6 +272,9 @@ func (e *Engine) analyseQuery(q Query, dob entity.Date, s *scratch) query {
 		aq.gender = 'm'
 	case "female", "f":
 		aq.gender = 'f'
+	}
+	if aq.gender == 0 && aq.kind != names.Org {
+		aq.gender, aq.genderFrom = inferGender(aq.toks)
 	}
 	for _, id := range q.IDs {
 		aq.ids = append(aq.ids, idKeys(id)...)
@@ -637,6 +661,11 @@ func tokSim(a, b *tok) float64 {
 		if a.kind == b.kind && a.class == b.class {
 			return 1
 		}
+		return 0
+	}
+	if a.gender != 0 && b.gender != 0 && a.gender != b.gender {
+		// Two common given names, one a man's and one a woman's, are two
+		// names however alike they look (Olga, Oleg; Carla, Carlos).
 		return 0
 	}
 	if a.class != "" && a.class == b.class {

@@ -293,3 +293,23 @@ func TestNicknames(t *testing.T) {
 		}
 	}
 }
+
+func TestGivenGender(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		want byte
+	}{
+		{"olga", 'f'}, {"oleg", 'm'}, {"francisca", 'f'}, {"francisco", 'm'},
+		{"danielle", 'f'}, {"daniel", 'm'}, {"carla", 'f'}, {"carlos", 'm'},
+		{"jordan", 0}, {"kim", 0}, {"angel", 0}, // given to both
+		{"mehrabi", 0}, {"", 0},
+	} {
+		if got := GivenGender(tt.name); got != tt.want {
+			t.Errorf("GivenGender(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	// A transliterated name finds its lexicon entry.
+	if a := Analyze("Ольга", Person); len(a.Tokens) != 1 || GivenGender(a.Tokens[0].Text) != 'f' {
+		t.Errorf("Ольга: tokens %+v, want one female given name", a.Tokens)
+	}
+}
