@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
+	"github.com/chokepoint-dev/chokepoint/internal/lists"
 	"github.com/chokepoint-dev/chokepoint/internal/match"
 )
 
@@ -122,5 +123,38 @@ func TestQueryGenderInferredFromGivenNames(t *testing.T) {
 	// Given names of both genders say nothing.
 	if mixed := score(match.Query{Name: "Jordan Mary John Taylor"}); strings.Contains(mixed.Explanation, "gender") {
 		t.Errorf("gender inferred from names of both genders: %s", mixed.Explanation)
+	}
+}
+
+// "Company" and "Corporation" (and their abbreviations) are one word for a
+// business, not a substituted name part; the distinctive words still
+// decide.
+func TestCompanyAndCorporationAreOneWord(t *testing.T) {
+	checkPairs(t, testEngine(), []pairCase{
+		{"Acme Trading Company", "Acme Trading Corporation", entity.Organization, true},
+		{"Sahand Co", "Sahand Corp", entity.Organization, true},
+		{"Kala Electric Company", "Kala Electric Corp", entity.Organization, true},
+		{"Sahand Company", "Damavand Corporation", entity.Organization, false},
+		{"Acme Trading Company", "Acme Trading Bank", entity.Organization, false},
+	})
+}
+
+// The seed names that must find nothing on the bundled lists still find
+// nothing, whatever the mechanisms above changed.
+func TestSeedNamesMatchNothing(t *testing.T) {
+	cat, err := lists.Open("", lists.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := match.New(cat.Datasets())
+	for _, q := range []match.Query{
+		{Name: "John Kirby"}, {Name: "John Kirby", Type: "person"},
+		{Name: "Texas Instruments Incorporated"}, {Name: "Texas Instruments Incorporated", Type: "organization"},
+	} {
+		for _, m := range screen(t, e, q) {
+			if m.Match {
+				t.Errorf("%+v matched %s %q at %.3f: %s", q, m.EntityID, m.MatchedName, m.Score, m.Explanation)
+			}
+		}
 	}
 }

@@ -671,6 +671,12 @@ func tokSim(a, b *tok) float64 {
 	if a.class != "" && a.class == b.class {
 		return 1
 	}
+	if designator(a.class) && designator(b.class) {
+		// "Company" and "Corporation" (with their abbreviations and
+		// translations) say the same thing of a company: a variant of its
+		// name, not a different word.
+		return 0.9
+	}
 	if isFiliation(a) && isFiliation(b) {
 		return 1
 	}
@@ -709,6 +715,13 @@ func tokSim(a, b *tok) float64 {
 		s = 0.85 * tokenSim(a.key, b.key)
 	}
 	return s
+}
+
+// designator reports whether an organisation-word class is a general
+// word for a business: the words lists and customers swap for one another
+// in one company's name.
+func designator(class string) bool {
+	return class == "company" || class == "corporation"
 }
 
 // sharesGroup reports whether two comma-separated group lists overlap.
