@@ -80,6 +80,9 @@ type nameRec struct {
 	// name kind (Any when the list does not say, even after inferType).
 	weak bool
 	kind names.Kind
+	// acronym marks a name derived from the listed one: the initials of
+	// its words ("IRGC" for Islamic Revolutionary Guard Corps), one token.
+	acronym bool
 	// toks and joins (neighbouring tokens written as one word) are the
 	// analysed name while the engine is built; compactNames then moves
 	// them into lt and lj and drops them.
@@ -281,6 +284,44 @@ func newEntInfo(ent *entity.Entity, version string) entInfo {
 	return in
 }
 
+// Acronyms are made of minAcronym to maxAcronym words: two letters are
+// too common to prove anything.
+const (
+	minAcronym = 3
+	maxAcronym = 8
+)
+
+// acronymOf returns the initials of a name's words, skipping particles
+// ("of", "the"), legal forms and numbers, when it has minAcronym to
+// maxAcronym of them and the name is more than one word written out.
+func acronymOf(toks []tok) (string, bool) {
+	var buf [maxAcronym]byte
+	acr := buf[:0]
+	for i := range toks {
+		t := &toks[i]
+		if t.kind == names.Particle || t.kind == names.Number {
+			continue
+		}
+		if t.initials {
+			// Already an acronym, or dotted initials: nothing to derive.
+			return "", false
+		}
+		// A phrase token ("shipping lines") has an initial per word.
+		for k := 0; k < len(t.text); k++ {
+			if k == 0 || t.text[k-1] == ' ' {
+				if len(acr) == maxAcronym {
+					return "", false
+				}
+				acr = append(acr, t.text[k])
+			}
+		}
+	}
+	if len(acr) < minAcronym {
+		return "", false
+	}
+	return string(acr), true
+}
+
 // abjadSource reports whether a listed party has a name written in an
 // abjad: its Latin names are then transliterations of that name, whose
 // vowels the transliterators supplied ("YUSUF" beside "يوسف").
@@ -346,6 +387,19 @@ func (e *Engine) analyseNames() {
 					}
 					seen[sig] = true
 					perEnt[i] = append(perEnt[i], nameRec{ent: int32(i), name: int16(j), weak: n.Quality == entity.Weak, toks: toks, joins: joinsOf(toks, nil), legal: legal})
+				}
+				if kind == names.Org {
+					// After all real names, so that a listed acronym
+					// ("IRGC" as an alias) is found as the name it is.
+					for _, r := range perEnt[i] {
+						acr, ok := acronymOf(r.toks)
+						if !ok || seen[acr+" "] {
+							continue
+						}
+						seen[acr+" "] = true
+						perEnt[i] = append(perEnt[i], nameRec{ent: int32(i), name: r.name, weak: r.weak, acronym: true,
+							toks: []tok{{text: acr, key: names.Key(acr), kind: names.Word, flat: acr, initials: true}}})
+					}
 				}
 			}
 		}(lo, hi)

@@ -158,3 +158,42 @@ func TestSeedNamesMatchNothing(t *testing.T) {
 		}
 	}
 }
+
+// An organisation is found by the initials of its name: IRGC is the
+// Islamic Revolutionary Guard Corps, as a match scaled below an exact
+// name and explained; three letters make a near match at most.
+func TestAcronymFindsTheFullName(t *testing.T) {
+	irgc := org("us_ofac_sdn", "20", "ISLAMIC REVOLUTIONARY GUARD CORPS")
+	three := org("us_ofac_sdn", "21", "KALA ELECTRIC COMPANY")
+	e := match.New([]*entity.Dataset{{Source: "us_ofac_sdn", Version: "v1", Entities: []*entity.Entity{irgc, three}}})
+	ms := screen(t, e, match.Query{Name: "IRGC"})
+	if len(ms) == 0 || ms[0].EntityID != irgc.ID || !ms[0].Match || ms[0].Score >= 1 {
+		t.Fatalf("IRGC: got %+v, want a match below 1 on %s", ms, irgc.ID)
+	}
+	if !strings.Contains(ms[0].Explanation, `initials "irgc"`) || ms[0].MatchedName != irgc.Name {
+		t.Errorf("IRGC: explanation does not name the initials and the full name: %s", ms[0].Explanation)
+	}
+	for _, m := range screen(t, e, match.Query{Name: "KEC"}) {
+		if m.Match {
+			t.Errorf("KEC matched %s at %.3f: three initials should be a near match at most", m.MatchedName, m.Score)
+		}
+	}
+	for _, m := range screen(t, e, match.Query{Name: "IRGX"}) {
+		if m.EntityID == irgc.ID && m.Match {
+			t.Errorf("IRGX matched %s at %.3f", m.MatchedName, m.Score)
+		}
+	}
+}
+
+// Compare finds an acronym on either side, and two initials written as
+// one word stand for two given names.
+func TestAcronymsAndInitialsCompared(t *testing.T) {
+	checkPairs(t, testEngine(), []pairCase{
+		{"IRGC", "Islamic Revolutionary Guard Corps", entity.Organization, true},
+		{"Islamic Revolutionary Guard Corps", "IRGC", entity.Organization, true},
+		{"IRGX", "Islamic Revolutionary Guard Corps", entity.Organization, false},
+		{"AK Mehrabi", "Abdollah Karim Mehrabi", entity.Person, true},
+		{"A. K. Mehrabi", "Abdollah Karim Mehrabi", entity.Person, true},
+		{"KA Mehrabi", "Abdollah Karim Mehrabi", entity.Person, false},
+	})
+}

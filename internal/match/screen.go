@@ -581,7 +581,8 @@ func compareRanks(a, b rank) int {
 type scored struct {
 	ent       int32
 	name      int16
-	nameScore float64 // after the weak-alias and legal-form factors
+	acronym   bool    // matched the initials of the name
+	nameScore float64 // after the weak-alias, acronym and legal-form factors
 	raw       float64 // token alignment score alone
 	pairs     []TokenPair
 	legalNote string
@@ -608,6 +609,12 @@ func (e *Engine) bestNameOf(q *query, ei int32) scored {
 const (
 	weakAliasFactor = 0.75
 	legalFormFactor = 0.92
+	// acronymFactor scales a match on the initials of a listed name: an
+	// acronym of four or more letters is fairly specific but derived, not
+	// listed. Three letters (acronymShortFactor) collide often and make a
+	// near match at most.
+	acronymFactor      = 0.88
+	acronymShortFactor = 0.75
 )
 
 // scoreName scores one listed name against the query. With explain set it
@@ -616,9 +623,12 @@ func (e *Engine) scoreName(q *query, rec *nameRec, explain bool) scored {
 	person := rec.kind == names.Person || (rec.kind == names.Any && q.kind == names.Person)
 	q.nt, q.nj = e.unpack(rec, q.nt[:0], q.nj[:0])
 	raw, pairs := alignScore(q.toks, q.nt, q.joins, q.nj, person, q.memo, explain)
-	sc := scored{ent: rec.ent, name: rec.name, raw: raw, pairs: pairs, nameScore: raw}
+	sc := scored{ent: rec.ent, name: rec.name, raw: raw, pairs: pairs, nameScore: raw, acronym: rec.acronym}
 	if rec.weak {
 		sc.nameScore *= weakAliasFactor
+	}
+	if rec.acronym {
+		sc.nameScore *= acronymScale(q.nt[0].text)
 	}
 	if len(q.legal) > 0 && len(rec.legal) > 0 && !overlaps(q.legal, rec.legal) {
 		sc.nameScore *= legalFormFactor
@@ -629,11 +639,19 @@ func (e *Engine) scoreName(q *query, rec *nameRec, explain bool) scored {
 	return sc
 }
 
+// acronymScale is the factor for a match on an acronym.
+func acronymScale(acr string) float64 {
+	if len(acr) > minAcronym {
+		return acronymFactor
+	}
+	return acronymShortFactor
+}
+
 // nameRecOf returns the index record of an entity's name.
-func (e *Engine) nameRecOf(ei int32, name int16) *nameRec {
+func (e *Engine) nameRecOf(ei int32, name int16, acronym bool) *nameRec {
 	lo, _ := slices.BinarySearchFunc(e.names, ei, func(r nameRec, t int32) int { return cmp.Compare(r.ent, t) })
 	for i := lo; i < len(e.names) && e.names[i].ent == ei; i++ {
-		if e.names[i].name == name {
+		if e.names[i].name == name && e.names[i].acronym == acronym {
 			return &e.names[i]
 		}
 	}
@@ -682,7 +700,7 @@ func tokSim(a, b *tok) float64 {
 	}
 	if a.kind == names.Initial || b.kind == names.Initial {
 		if a.text[0] == b.text[0] {
-			return 0.8
+			return initialSim
 		}
 		return 0
 	}
@@ -774,6 +792,8 @@ const (
 	// at all; below it they are a substitution, not a spelling variant.
 	minPairSim = 0.7
 	maxSpan    = 3
+	// initialSim is the similarity of an initial to a word it begins.
+	initialSim = 0.8
 )
 
 // alignScore aligns query and listed tokens in any order, greedily by
@@ -798,6 +818,11 @@ func alignScore(q, n []tok, qj, nj []join, person bool, memo *simMemo, explain b
 	// "van der Bilt" / "Vanderbilt".
 	cands = joinCands(cands, qj, n, false)
 	cands = joinCands(cands, nj, q, true)
+	if person {
+		// Initials written as one word: "JR Smith" / "John Robert Smith".
+		cands = initialsCands(cands, q, n, false)
+		cands = initialsCands(cands, n, q, true)
+	}
 	// Best pairs first; among equals, pairs of equal span, then earlier
 	// tokens, so results are deterministic. The list is short: an
 	// insertion sort beats a generic sort here.
@@ -978,6 +1003,36 @@ func joinCands(cands []cand, joins []join, b []tok, flip bool) []cand {
 				cands = append(cands, cand{j, joins[k].i, 1, joins[k].span, s})
 			} else {
 				cands = append(cands, cand{joins[k].i, j, joins[k].span, 1, s})
+			}
+		}
+	}
+	return cands
+}
+
+// initialsCands adds candidate pairs where a short word of b is the
+// initials of two or three neighbouring words of a ("AK" for Abdollah
+// Karim), each scored as an initial against its word. A common given name
+// (Al, Eva) is a name, not initials. flip says a is the listed side.
+func initialsCands(cands []cand, a, b []tok, flip bool) []cand {
+	for j := range b {
+		bt := &b[j]
+		n := len(bt.text)
+		if bt.kind != names.Word || n < 2 || n > maxSpan || bt.gender != 0 {
+			continue
+		}
+	spans:
+		for i := 0; i+n <= len(a); i++ {
+			for k := 0; k < n; k++ {
+				// Words of one letter are initials already (and Korean
+				// syllables such as 이 written alone).
+				if t := &a[i+k]; t.kind != names.Word || len(t.text) < 2 || t.text[0] != bt.text[k] {
+					continue spans
+				}
+			}
+			if flip {
+				cands = append(cands, cand{j, i, 1, n, initialSim})
+			} else {
+				cands = append(cands, cand{i, j, n, 1, initialSim})
 			}
 		}
 	}
