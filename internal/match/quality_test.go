@@ -90,6 +90,7 @@ func TestGivenNamesOfOppositeGender(t *testing.T) {
 		{"Francisca Ruiz Lopez", "Francisco Ruiz Lopez", entity.Person, false},
 		{"Danielle Martin", "Daniel Martin", entity.Person, false},
 		{"Carla Mendes", "Carlos Mendes", entity.Person, false},
+		{"Antonia Rodriguez", "Antonio Rodriguez", entity.Person, false}, // 93% of Antonias are women
 		{"Ольга Петрова", "Olga Petrova", entity.Person, true},
 		{"Francisco Ruiz Lopez", "Fransisco Ruiz Lopez", entity.Person, true}, // a typo
 		// In an organisation's name the words are not given names.

@@ -8,7 +8,7 @@ import (
 
 // givenData is the given-name lexicon: one name a line, a tab, and m or f.
 // It holds the names the US Social Security Administration counted at
-// least 100 times among births of 1880-2024 and gave one sex at least 95%
+// least 100 times among births of 1880-2024 and gave one sex at least 90%
 // of the time (see data/PROVENANCE.md). It is not the source the
 // evaluation's made-up people are drawn from.
 //
