@@ -291,6 +291,12 @@ const (
 	maxAcronym = 8
 )
 
+// acronymKey starts the index key of a derived acronym: the letters
+// themselves, in a key space of their own, so that only a query word
+// written like it finds it, and the acronyms of thousands of company
+// names do not join the candidates of every short name.
+const acronymKey = "#"
+
 // acronymOf returns the initials of a name's words, skipping particles
 // ("of", "the"), legal forms and numbers, when it has minAcronym to
 // maxAcronym of them and the name is more than one word written out.
@@ -398,7 +404,7 @@ func (e *Engine) analyseNames() {
 						}
 						seen[acr+" "] = true
 						perEnt[i] = append(perEnt[i], nameRec{ent: int32(i), name: r.name, weak: r.weak, acronym: true,
-							toks: []tok{{text: acr, key: names.Key(acr), kind: names.Word, flat: acr, initials: true}}})
+							toks: []tok{{text: acr, key: acronymKey + acr, kind: names.Word, flat: acr, initials: true}}})
 					}
 				}
 			}
@@ -659,6 +665,10 @@ func (e *Engine) buildIndex() {
 		for _, k := range keys {
 			e.keyHash = append(e.keyHash, hashKey(e.seed, k))
 			post[k] = append(post[k], int32(i))
+			if strings.HasPrefix(k, acronymKey) {
+				// Initials are matched exactly, never a typo away.
+				continue
+			}
 			buf = slices.Grow(buf[:0], len(k))
 			for d := range deletions(k, buf) {
 				if p := del[string(d)]; len(p) == 0 || p[len(p)-1] != int32(i) {

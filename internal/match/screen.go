@@ -202,6 +202,9 @@ type query struct {
 	dob     entity.Date
 	country string
 	gender  byte
+	// short says the query has at most two words besides particles: only
+	// such a query can be an acronym, alone or with one more word.
+	short bool
 	// genderFrom is the given name gender was inferred from, "" when the
 	// query stated it or it is unknown.
 	genderFrom string
@@ -263,6 +266,7 @@ func (e *Engine) analyseQuery(q Query, dob entity.Date, s *scratch) query {
 			t.id = id
 		}
 	}
+	aq.short = words(aq.toks) <= 2
 	aq.joins = joinsOf(aq.toks, s.joins[:0])
 	s.joins = aq.joins
 	aq.nt, aq.nj = s.nt[:0], s.nj[:0]
@@ -423,6 +427,12 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []rank {
 		}
 		if i+1 < len(q.toks) && t.kind == names.Word && q.toks[i+1].kind == names.Word {
 			add(e.post.get(q.pairKey(i)), 1)
+		}
+		if q.short && t.kind == names.Word && len(t.text) >= minAcronym && len(t.text) <= maxAcronym {
+			// An organisation's initials (see acronymOf).
+			s.buf = append(append(s.buf[:0], acronymKey...), t.text...)
+			post, _ := e.post.lookupBytes(s.buf)
+			add(post, 1)
 		}
 		tp.hi = len(lists)
 		if tp.size > 0 {
@@ -722,15 +732,18 @@ func tokSim(a, b *tok) float64 {
 		// spellings come from scripts that write vowels, a skeleton is
 		// shared by distinct names (Bruno, Brian) and proves a variant
 		// only when the vowels agree too.
-		if a.abjad || b.abjad || names.SameVowels(a.text, b.text) {
-			ks := 0.9
-			if len(a.key) <= 2 {
-				ks = 0.8
-			}
-			s = max(s, ks)
+		ks := 0.9
+		if len(a.key) <= 2 {
+			ks = 0.8
 		}
-	} else if s == 0 && len(a.key) >= 4 && len(b.key) >= 4 && (a.abjad || b.abjad || names.SameVowels(a.text, b.text)) {
-		s = 0.85 * tokenSim(a.key, b.key)
+		if s < ks && (a.abjad || b.abjad || names.SameVowels(a.text, b.text)) {
+			s = ks
+		}
+	} else if s == 0 && len(a.key) >= 4 && len(b.key) >= 4 {
+		// Vowels are checked last: most pairs of keys are far apart.
+		if ks := tokenSim(a.key, b.key); ks > 0 && (a.abjad || b.abjad || names.SameVowels(a.text, b.text)) {
+			s = 0.85 * ks
+		}
 	}
 	return s
 }

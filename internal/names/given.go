@@ -2,6 +2,7 @@ package names
 
 import (
 	_ "embed"
+	"hash/maphash"
 	"strings"
 	"sync"
 )
@@ -15,21 +16,33 @@ import (
 //go:embed data/given_names_us_ssa.tsv
 var givenData string
 
-var givenGenders = sync.OnceValue(func() map[string]byte {
-	m := make(map[string]byte, strings.Count(givenData, "\n"))
+// givenGenders maps the hash of a name to its gender. Hashes rather than
+// strings keep the table small and spare each lookup a comparison in the
+// name data: screening asks for every word of every query, and the string
+// map cost a tenth of a query's time. Two of the 36,000 names sharing a
+// 64-bit hash, or a non-name word taking a name's, is not a practical risk.
+var givenGenders = sync.OnceValue(func() map[uint64]byte {
+	m := make(map[uint64]byte, strings.Count(givenData, "\n"))
 	for rest := givenData; rest != ""; {
 		var line string
 		line, rest, _ = strings.Cut(rest, "\n")
 		name, g, _ := strings.Cut(line, "\t")
 		if name != "" && (g == "m" || g == "f") {
-			m[name] = g[0]
+			m[maphash.String(givenSeed, name)] = g[0]
 		}
 	}
 	return m
 })
 
+var givenSeed = maphash.MakeSeed()
+
 // GivenGender returns 'm' or 'f' when token (a Latin token, as Analyze
 // writes it) is a common given name borne almost only by men or only by
 // women (Oleg, Olga; Francisco, Francisca), and 0 for any other token,
 // including names given to both (Jordan, Kim, Angel).
-func GivenGender(token string) byte { return givenGenders()[token] }
+func GivenGender(token string) byte {
+	if len(token) < 2 {
+		return 0
+	}
+	return givenGenders()[maphash.String(givenSeed, token)]
+}
