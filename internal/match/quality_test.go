@@ -198,3 +198,18 @@ func TestAcronymsAndInitialsCompared(t *testing.T) {
 		{"KA Mehrabi", "Abdollah Karim Mehrabi", entity.Person, false},
 	})
 }
+
+// The first two letters swapped is a typing slip, not a different first
+// letter: it costs what any other adjacent swap costs.
+func TestSwapOfFirstTwoLetters(t *testing.T) {
+	checkPairs(t, testEngine(), []pairCase{
+		{"Abdollah Emhrabi", "Abdollah Mehrabi", entity.Person, true},
+		{"Ghasem Admavandian", "Ghasem Damavandian", entity.Person, true},
+	})
+	e := testEngine()
+	swap := e.Compare("Abdollah Emhrabi", "Abdollah Mehrabi", entity.Person, 0)
+	other := e.Compare("Abdollah Kehrabi", "Abdollah Mehrabi", entity.Person, 0)
+	if swap.Score <= other.Score {
+		t.Errorf("first two letters swapped scored %.3f, another first letter %.3f: want the swap higher", swap.Score, other.Score)
+	}
+}
