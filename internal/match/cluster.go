@@ -93,7 +93,7 @@ func (e *Engine) buildClusters() {
 		rec := &e.names[i]
 		ent := e.ents[rec.ent]
 		n := ent.Names[rec.name]
-		if n.Quality == entity.Weak {
+		if n.Quality == entity.Weak || rec.acronym {
 			continue
 		}
 		k := nameKey(rec.toks)

@@ -44,6 +44,19 @@ func (e *Engine) Compare(name1, name2 string, t entity.Type, threshold float64) 
 	score, pairs := alignScore(q, n, joinsOf(q, nil), joinsOf(n, nil), person, nil, true)
 	c := Comparison{Name1: name1, Name2: name2, Type: t, Threshold: threshold, Tokens: pairs, LegalForms: [2][]string{l1, l2}}
 	expl := fmt.Sprintf("Token alignment score %.2f", score)
+	if kind == names.Org {
+		// Either name may be the other's acronym (IRGC / Islamic
+		// Revolutionary Guard Corps).
+		for _, p := range [2][2][]tok{{q, n}, {n, q}} {
+			if len(p[0]) != 1 {
+				continue
+			}
+			if acr, ok := acronymOf(p[1]); ok && acr == p[0][0].text && acronymScale(acr) > score {
+				score = acronymScale(acr)
+				expl = fmt.Sprintf("One name is the initials %q of the other, scored %.2f", acr, score)
+			}
+		}
+	}
 	if len(l1) > 0 && len(l2) > 0 && !overlaps(l1, l2) {
 		score *= legalFormFactor
 		expl += fmt.Sprintf("; legal forms differ (%v / %v), scaled by %.2f", l1, l2, legalFormFactor)

@@ -57,8 +57,17 @@ type tok struct {
 	// Vuchich (from Vučić or Вучич), Sevcenko and Shevchenko.
 	flat string
 	// id numbers the distinct texts of list tokens (-1 for a text no list
-	// name has), so that per-query similarity can be memoised.
+	// name has), so that per-query similarity can be memoised. Texts from
+	// abjad and from other sources are numbered apart (see tokHash).
 	id int32
+	// abjad marks a spelling derived from a script that leaves vowels
+	// out (Arabic, Hebrew): the name was written in one, or its listed
+	// party has a name in one. Agreeing consonants prove more there.
+	abjad bool
+	// gender is 'm' or 'f' for a common given name borne almost only by
+	// men or by women (names.GivenGender) in a name that is not an
+	// organisation's, 0 otherwise.
+	gender byte
 }
 
 // nameRec is one indexed name of one entity.
@@ -71,6 +80,9 @@ type nameRec struct {
 	// name kind (Any when the list does not say, even after inferType).
 	weak bool
 	kind names.Kind
+	// acronym marks a name derived from the listed one: the initials of
+	// its words ("IRGC" for Islamic Revolutionary Guard Corps), one token.
+	acronym bool
 	// toks and joins (neighbouring tokens written as one word) are the
 	// analysed name while the engine is built; compactNames then moves
 	// them into lt and lj and drops them.
@@ -92,6 +104,8 @@ type ltok struct {
 	id                           int32
 	kind                         names.TokenKind
 	geo, initials, patronymic    bool
+	abjad                        bool
+	gender                       byte
 }
 
 // ljoin is a join as the index keeps it.
@@ -150,7 +164,7 @@ func joinsOf(toks []tok, out []join) []join {
 				all = concatTexts(toks, start)
 			}
 			text := all[start[i]:start[i+span]]
-			out = append(out, join{i: i, span: span, t: tok{text: text, key: names.Key(text), kind: names.Word, flat: flatten(text)}})
+			out = append(out, join{i: i, span: span, t: tok{text: text, key: names.Key(text), kind: names.Word, flat: flatten(text), abjad: toks[i].abjad}})
 		}
 	}
 	return out
@@ -270,6 +284,77 @@ func newEntInfo(ent *entity.Entity, version string) entInfo {
 	return in
 }
 
+// Acronyms are made of minAcronym to maxAcronym words: two letters are
+// too common to prove anything.
+const (
+	minAcronym = 3
+	maxAcronym = 8
+)
+
+// acronymKey starts the index key of a derived acronym: the letters
+// themselves, in a key space of their own, so that only a query word
+// written like it finds it, and the acronyms of thousands of company
+// names do not join the candidates of every short name.
+const acronymKey = "#"
+
+// acronymOf returns the initials of a name's words, skipping particles
+// ("of", "the"), legal forms and numbers, when it has minAcronym to
+// maxAcronym of them and the name is more than one word written out.
+func acronymOf(toks []tok) (string, bool) {
+	var buf [maxAcronym]byte
+	acr := buf[:0]
+	for i := range toks {
+		t := &toks[i]
+		if t.kind == names.Particle || t.kind == names.Number {
+			continue
+		}
+		if t.initials {
+			// Already an acronym, or dotted initials: nothing to derive.
+			return "", false
+		}
+		// A phrase token ("shipping lines") has an initial per word.
+		for k := 0; k < len(t.text); k++ {
+			if k == 0 || t.text[k-1] == ' ' {
+				if len(acr) == maxAcronym {
+					return "", false
+				}
+				acr = append(acr, t.text[k])
+			}
+		}
+	}
+	if len(acr) < minAcronym {
+		return "", false
+	}
+	return string(acr), true
+}
+
+// abjadSource reports whether a listed party has a name written in an
+// abjad: its Latin names are then transliterations of that name, whose
+// vowels the transliterators supplied ("YUSUF" beside "يوسف").
+func abjadSource(ent *entity.Entity) bool {
+	for _, n := range ent.Names {
+		s := n.Script
+		if s == "" || s == "Latn" {
+			s = names.ScriptOf(n.Full)
+		}
+		if names.Abjad(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// tokHash is the key of a token's text in tokID. A text from an abjad
+// source, or read as a given name, compares differently (see tokSim), so
+// it gets its own id.
+func (e *Engine) tokHash(t *tok) uint64 {
+	h := maphash.String(e.seed, t.text)
+	if t.abjad {
+		h = ^h
+	}
+	return h + uint64(t.gender)*0x9E3779B97F4A7C15
+}
+
 // analyseNames runs name analysis over every name on all cores.
 func (e *Engine) analyseNames() {
 	perEnt := make([][]nameRec, len(e.ents))
@@ -288,11 +373,17 @@ func (e *Engine) analyseNames() {
 				ent := e.ents[i]
 				kind := names.KindOf(ent.Type)
 				seen := make(map[string]bool, len(ent.Names))
+				abjad := abjadSource(ent)
 				for j, n := range ent.Names {
 					a := names.Analyze(n.Full, kind)
 					toks, legal := convertTokens(a, kind, nil)
 					if len(toks) == 0 {
 						continue
+					}
+					if abjad {
+						for k := range toks {
+							toks[k].abjad = true
+						}
 					}
 					sig := signature(toks)
 					// The same words under another kind of name add nothing
@@ -302,6 +393,19 @@ func (e *Engine) analyseNames() {
 					}
 					seen[sig] = true
 					perEnt[i] = append(perEnt[i], nameRec{ent: int32(i), name: int16(j), weak: n.Quality == entity.Weak, toks: toks, joins: joinsOf(toks, nil), legal: legal})
+				}
+				if kind == names.Org {
+					// After all real names, so that a listed acronym
+					// ("IRGC" as an alias) is found as the name it is.
+					for _, r := range perEnt[i] {
+						acr, ok := acronymOf(r.toks)
+						if !ok || seen[acr+" "] {
+							continue
+						}
+						seen[acr+" "] = true
+						perEnt[i] = append(perEnt[i], nameRec{ent: int32(i), name: r.name, weak: r.weak, acronym: true,
+							toks: []tok{{text: acr, key: acronymKey + acr, kind: names.Word, flat: acr, initials: true}}})
+					}
 				}
 			}
 		}(lo, hi)
@@ -377,7 +481,7 @@ func (a *arena) span(s string) span {
 func (a *arena) pack(t *tok) ltok {
 	return ltok{
 		text: a.span(t.text), key: a.span(t.key), class: a.span(t.class), nick: a.span(t.nick), flat: a.span(t.flat),
-		w: t.w, id: t.id, kind: t.kind, geo: t.geo, initials: t.initials, patronymic: t.patronymic,
+		w: t.w, id: t.id, kind: t.kind, geo: t.geo, initials: t.initials, patronymic: t.patronymic, abjad: t.abjad, gender: t.gender,
 	}
 }
 
@@ -386,7 +490,7 @@ func (e *Engine) str(s span) string { return e.strs[s.off : s.off+s.n] }
 func (e *Engine) unpackTok(l *ltok) tok {
 	return tok{
 		text: e.str(l.text), key: e.str(l.key), class: e.str(l.class), nick: e.str(l.nick), flat: e.str(l.flat),
-		w: l.w, id: l.id, kind: l.kind, geo: l.geo, initials: l.initials, patronymic: l.patronymic,
+		w: l.w, id: l.id, kind: l.kind, geo: l.geo, initials: l.initials, patronymic: l.patronymic, abjad: l.abjad, gender: l.gender,
 	}
 }
 
@@ -424,6 +528,7 @@ func inferType(ent *entity.Entity, recs []nameRec) (entity.Type, bool) {
 // convertTokens turns analysed tokens into toks, appended to dst[:0].
 func convertTokens(a names.Analysis, kind names.Kind, dst []tok) ([]tok, []string) {
 	toks := slices.Grow(dst[:0], len(a.Tokens))
+	abjad := names.Abjad(a.Script)
 	for _, t := range a.Tokens {
 		if t.Kind == names.LegalForm {
 			continue
@@ -432,7 +537,10 @@ func convertTokens(a names.Analysis, kind names.Kind, dst []tok) ([]tok, []strin
 		if len(toks) == 48 {
 			break
 		}
-		nt := tok{text: t.Text, key: t.Key, class: t.Class, kind: t.Kind, flat: flatten(t.Text)}
+		nt := tok{text: t.Text, key: t.Key, class: t.Class, kind: t.Kind, flat: flatten(t.Text), abjad: abjad}
+		if kind != names.Org {
+			nt.gender = names.GivenGender(t.Text)
+		}
 		if n := len(toks); n > 0 {
 			prev := &toks[n-1]
 			// Dotted initials of an organisation are one acronym:
@@ -557,6 +665,10 @@ func (e *Engine) buildIndex() {
 		for _, k := range keys {
 			e.keyHash = append(e.keyHash, hashKey(e.seed, k))
 			post[k] = append(post[k], int32(i))
+			if strings.HasPrefix(k, acronymKey) {
+				// Initials are matched exactly, never a typo away.
+				continue
+			}
 			buf = slices.Grow(buf[:0], len(k))
 			for d := range deletions(k, buf) {
 				if p := del[string(d)]; len(p) == 0 || p[len(p)-1] != int32(i) {
@@ -575,7 +687,7 @@ func (e *Engine) buildIndex() {
 		for j := range e.names[i].toks {
 			t := &e.names[i].toks[j]
 			t.w = e.weight(t)
-			h := maphash.String(e.seed, t.text)
+			h := e.tokHash(t)
 			id, ok := e.tokID[h]
 			if !ok {
 				id = int32(len(e.tokID))

@@ -51,6 +51,10 @@ func (e *Engine) applyFactors(q *query, sc *scored, explain bool) {
 			kind, what = "weak_alias", "weak former name"
 		}
 		detail := fmt.Sprintf("query name matched the %s %q with name score %.2f", what, n.Full, sc.raw)
+		if sc.acronym && len(sc.pairs) > 0 {
+			acr := sc.pairs[0].Listed
+			detail = fmt.Sprintf("query name matched the initials %q of the %s %q with name score %.2f, scaled by %.2f because an acronym is derived, not listed", acr, what, n.Full, sc.raw, acronymScale(acr))
+		}
 		if kind == "weak_alias" {
 			detail += fmt.Sprintf(", scaled by %.2f because the list marks this alias as weak (low quality)", weakAliasFactor)
 		}
@@ -109,7 +113,11 @@ func (e *Engine) applyFactors(q *query, sc *scored, explain bool) {
 	if q.gender != 0 && info.gender != 0 && q.gender != info.gender {
 		score += genderDisagree
 		if explain {
-			note("gender", genderDisagree, "gender differs (query %s, listed %s)", q.Gender, e.ents[sc.ent].Gender)
+			if q.genderFrom != "" {
+				note("gender", genderDisagree, "gender differs (query %s, inferred from the given name %q; listed %s)", genderWord(q.gender), q.genderFrom, e.ents[sc.ent].Gender)
+			} else {
+				note("gender", genderDisagree, "gender differs (query %s, listed %s)", q.Gender, e.ents[sc.ent].Gender)
+			}
 		}
 	}
 	if sc.idMatch != "" {
@@ -281,7 +289,7 @@ func (e *Engine) assemble(q *query, results []*scored, threshold float64, limit 
 		if len(out) >= limit {
 			continue
 		}
-		if rec := e.nameRecOf(sc.ent, sc.name); rec != nil {
+		if rec := e.nameRecOf(sc.ent, sc.name, sc.acronym); rec != nil {
 			full := e.scoreName(q, rec, true)
 			sc.pairs, sc.legalNote = full.pairs, full.legalNote
 		}
@@ -327,6 +335,9 @@ func (e *Engine) toMatch(q *query, sc *scored, threshold float64) Match {
 		Score: sc.score, Match: sc.score >= threshold, Factors: sc.factors, Tokens: sc.pairs,
 		Programs: ent.Programs, ListVersion: e.info[sc.ent].version, Entity: ent,
 	}
+	if sc.acronym && len(sc.pairs) > 0 {
+		m.MatchedInitials = sc.pairs[0].Listed
+	}
 	m.Explanation = explain(q, &m, threshold)
 	return m
 }
@@ -336,7 +347,11 @@ func (e *Engine) toMatch(q *query, sc *scored, threshold float64) Match {
 func explain(q *query, m *Match, threshold float64) string {
 	var b strings.Builder
 	if strings.TrimSpace(q.Name) != "" {
-		fmt.Fprintf(&b, "%q matched %q (%s", q.Name, m.MatchedName, m.MatchedNameKind)
+		if m.MatchedInitials != "" {
+			fmt.Fprintf(&b, "%q matched the initials %q of %q (%s", q.Name, m.MatchedInitials, m.MatchedName, m.MatchedNameKind)
+		} else {
+			fmt.Fprintf(&b, "%q matched %q (%s", q.Name, m.MatchedName, m.MatchedNameKind)
+		}
 		if m.MatchedNameKind != entity.NamePrimary {
 			fmt.Fprintf(&b, ", %s", m.MatchedNameQuality)
 		}
@@ -364,6 +379,9 @@ func explain(q *query, m *Match, threshold float64) string {
 			if f.Name == "weak_alias" {
 				b.WriteString(" (weak alias, counted less)")
 			}
+			if m.MatchedInitials != "" {
+				b.WriteString(" (initials, counted less)")
+			}
 			b.WriteString(". ")
 			continue
 		}
@@ -382,4 +400,11 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func genderWord(g byte) string {
+	if g == 'f' {
+		return "female"
+	}
+	return "male"
 }

@@ -3,7 +3,6 @@ package match
 import (
 	"cmp"
 	"fmt"
-	"hash/maphash"
 	"math"
 	"slices"
 	"strings"
@@ -203,8 +202,14 @@ type query struct {
 	dob     entity.Date
 	country string
 	gender  byte
-	ids     []string
-	memo    *simMemo
+	// short says the query has at most two words besides particles: only
+	// such a query can be an acronym, alone or with one more word.
+	short bool
+	// genderFrom is the given name gender was inferred from, "" when the
+	// query stated it or it is unknown.
+	genderFrom string
+	ids        []string
+	memo       *simMemo
 	// nt and nj hold the candidate name being scored, unpacked.
 	nt []tok
 	nj []join
@@ -219,6 +224,24 @@ func (q *query) pairKey(i int) string {
 		}
 	}
 	return names.Key(q.toks[i].text + q.toks[i+1].text)
+}
+
+// inferGender returns the gender of the given names in toks and the first
+// of them, when at least one is a man's or a woman's name and none is of
+// the other gender ("José María" says nothing).
+func inferGender(toks []tok) (byte, string) {
+	var g byte
+	from := ""
+	for i := range toks {
+		switch t := &toks[i]; {
+		case t.gender == 0:
+		case g == 0:
+			g, from = t.gender, t.text
+		case t.gender != g:
+			return 0, ""
+		}
+	}
+	return g, from
 }
 
 // analyseQuery analyses q, whose birth date validation parsed, keeping
@@ -239,10 +262,11 @@ func (e *Engine) analyseQuery(q Query, dob entity.Date, s *scratch) query {
 		t := &aq.toks[i]
 		t.w = e.weight(t)
 		t.id = -1
-		if id, ok := e.tokID[maphash.String(e.seed, t.text)]; ok {
+		if id, ok := e.tokID[e.tokHash(t)]; ok {
 			t.id = id
 		}
 	}
+	aq.short = words(aq.toks) <= 2
 	aq.joins = joinsOf(aq.toks, s.joins[:0])
 	s.joins = aq.joins
 	aq.nt, aq.nj = s.nt[:0], s.nj[:0]
@@ -252,6 +276,9 @@ func (e *Engine) analyseQuery(q Query, dob entity.Date, s *scratch) query {
 		aq.gender = 'm'
 	case "female", "f":
 		aq.gender = 'f'
+	}
+	if aq.gender == 0 && aq.kind != names.Org {
+		aq.gender, aq.genderFrom = inferGender(aq.toks)
 	}
 	for _, id := range q.IDs {
 		aq.ids = append(aq.ids, idKeys(id)...)
@@ -400,6 +427,12 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []rank {
 		}
 		if i+1 < len(q.toks) && t.kind == names.Word && q.toks[i+1].kind == names.Word {
 			add(e.post.get(q.pairKey(i)), 1)
+		}
+		if q.short && t.kind == names.Word && len(t.text) >= minAcronym && len(t.text) <= maxAcronym {
+			// An organisation's initials (see acronymOf).
+			s.buf = append(append(s.buf[:0], acronymKey...), t.text...)
+			post, _ := e.post.lookupBytes(s.buf)
+			add(post, 1)
 		}
 		tp.hi = len(lists)
 		if tp.size > 0 {
@@ -558,7 +591,8 @@ func compareRanks(a, b rank) int {
 type scored struct {
 	ent       int32
 	name      int16
-	nameScore float64 // after the weak-alias and legal-form factors
+	acronym   bool    // matched the initials of the name
+	nameScore float64 // after the weak-alias, acronym and legal-form factors
 	raw       float64 // token alignment score alone
 	pairs     []TokenPair
 	legalNote string
@@ -585,6 +619,12 @@ func (e *Engine) bestNameOf(q *query, ei int32) scored {
 const (
 	weakAliasFactor = 0.75
 	legalFormFactor = 0.92
+	// acronymFactor scales a match on the initials of a listed name: an
+	// acronym of four or more letters is fairly specific but derived, not
+	// listed. Three letters (acronymShortFactor) collide often and make a
+	// near match at most.
+	acronymFactor      = 0.88
+	acronymShortFactor = 0.75
 )
 
 // scoreName scores one listed name against the query. With explain set it
@@ -593,9 +633,12 @@ func (e *Engine) scoreName(q *query, rec *nameRec, explain bool) scored {
 	person := rec.kind == names.Person || (rec.kind == names.Any && q.kind == names.Person)
 	q.nt, q.nj = e.unpack(rec, q.nt[:0], q.nj[:0])
 	raw, pairs := alignScore(q.toks, q.nt, q.joins, q.nj, person, q.memo, explain)
-	sc := scored{ent: rec.ent, name: rec.name, raw: raw, pairs: pairs, nameScore: raw}
+	sc := scored{ent: rec.ent, name: rec.name, raw: raw, pairs: pairs, nameScore: raw, acronym: rec.acronym}
 	if rec.weak {
 		sc.nameScore *= weakAliasFactor
+	}
+	if rec.acronym {
+		sc.nameScore *= acronymScale(q.nt[0].text)
 	}
 	if len(q.legal) > 0 && len(rec.legal) > 0 && !overlaps(q.legal, rec.legal) {
 		sc.nameScore *= legalFormFactor
@@ -606,11 +649,19 @@ func (e *Engine) scoreName(q *query, rec *nameRec, explain bool) scored {
 	return sc
 }
 
+// acronymScale is the factor for a match on an acronym.
+func acronymScale(acr string) float64 {
+	if len(acr) > minAcronym {
+		return acronymFactor
+	}
+	return acronymShortFactor
+}
+
 // nameRecOf returns the index record of an entity's name.
-func (e *Engine) nameRecOf(ei int32, name int16) *nameRec {
+func (e *Engine) nameRecOf(ei int32, name int16, acronym bool) *nameRec {
 	lo, _ := slices.BinarySearchFunc(e.names, ei, func(r nameRec, t int32) int { return cmp.Compare(r.ent, t) })
 	for i := lo; i < len(e.names) && e.names[i].ent == ei; i++ {
-		if e.names[i].name == name {
+		if e.names[i].name == name && e.names[i].acronym == acronym {
 			return &e.names[i]
 		}
 	}
@@ -632,17 +683,34 @@ func tokSim(a, b *tok) float64 {
 		return 1
 	}
 	if a.kind == names.Number || b.kind == names.Number {
+		// A number's class is its digits, whether written "1st", "First"
+		// or "1": only the same number agrees, and a number never agrees
+		// with a word.
+		if a.kind == b.kind && a.class == b.class {
+			return 1
+		}
+		return 0
+	}
+	if a.gender != 0 && b.gender != 0 && a.gender != b.gender {
+		// Two common given names, one a man's and one a woman's, are two
+		// names however alike they look (Olga, Oleg; Carla, Carlos).
 		return 0
 	}
 	if a.class != "" && a.class == b.class {
 		return 1
+	}
+	if designator(a.class) && designator(b.class) {
+		// "Company" and "Corporation" (with their abbreviations and
+		// translations) say the same thing of a company: a variant of its
+		// name, not a different word.
+		return 0.9
 	}
 	if isFiliation(a) && isFiliation(b) {
 		return 1
 	}
 	if a.kind == names.Initial || b.kind == names.Initial {
 		if a.text[0] == b.text[0] {
-			return 0.8
+			return initialSim
 		}
 		return 0
 	}
@@ -660,16 +728,31 @@ func tokSim(a, b *tok) float64 {
 	}
 	if a.key != "" && a.key == b.key {
 		// Same skeleton: a transliteration or spelling variant. Short
-		// skeletons collide more, so they prove less.
+		// skeletons collide more, so they prove less. Where both
+		// spellings come from scripts that write vowels, a skeleton is
+		// shared by distinct names (Bruno, Brian) and proves a variant
+		// only when the vowels agree too.
 		ks := 0.9
 		if len(a.key) <= 2 {
 			ks = 0.8
 		}
-		s = max(s, ks)
+		if s < ks && (a.abjad || b.abjad || names.SameVowels(a.text, b.text)) {
+			s = ks
+		}
 	} else if s == 0 && len(a.key) >= 4 && len(b.key) >= 4 {
-		s = 0.85 * tokenSim(a.key, b.key)
+		// Vowels are checked last: most pairs of keys are far apart.
+		if ks := tokenSim(a.key, b.key); ks > 0 && (a.abjad || b.abjad || names.SameVowels(a.text, b.text)) {
+			s = 0.85 * ks
+		}
 	}
 	return s
+}
+
+// designator reports whether an organisation-word class is a general
+// word for a business: the words lists and customers swap for one another
+// in one company's name.
+func designator(class string) bool {
+	return class == "company" || class == "corporation"
 }
 
 // sharesGroup reports whether two comma-separated group lists overlap.
@@ -722,6 +805,8 @@ const (
 	// at all; below it they are a substitution, not a spelling variant.
 	minPairSim = 0.7
 	maxSpan    = 3
+	// initialSim is the similarity of an initial to a word it begins.
+	initialSim = 0.8
 )
 
 // alignScore aligns query and listed tokens in any order, greedily by
@@ -746,6 +831,11 @@ func alignScore(q, n []tok, qj, nj []join, person bool, memo *simMemo, explain b
 	// "van der Bilt" / "Vanderbilt".
 	cands = joinCands(cands, qj, n, false)
 	cands = joinCands(cands, nj, q, true)
+	if person {
+		// Initials written as one word: "JR Smith" / "John Robert Smith".
+		cands = initialsCands(cands, q, n, false)
+		cands = initialsCands(cands, n, q, true)
+	}
 	// Best pairs first; among equals, pairs of equal span, then earlier
 	// tokens, so results are deterministic. The list is short: an
 	// insertion sort beats a generic sort here.
@@ -926,6 +1016,36 @@ func joinCands(cands []cand, joins []join, b []tok, flip bool) []cand {
 				cands = append(cands, cand{j, joins[k].i, 1, joins[k].span, s})
 			} else {
 				cands = append(cands, cand{joins[k].i, j, joins[k].span, 1, s})
+			}
+		}
+	}
+	return cands
+}
+
+// initialsCands adds candidate pairs where a short word of b is the
+// initials of two or three neighbouring words of a ("AK" for Abdollah
+// Karim), each scored as an initial against its word. A common given name
+// (Al, Eva) is a name, not initials. flip says a is the listed side.
+func initialsCands(cands []cand, a, b []tok, flip bool) []cand {
+	for j := range b {
+		bt := &b[j]
+		n := len(bt.text)
+		if bt.kind != names.Word || n < 2 || n > maxSpan || bt.gender != 0 {
+			continue
+		}
+	spans:
+		for i := 0; i+n <= len(a); i++ {
+			for k := 0; k < n; k++ {
+				// Words of one letter are initials already (and Korean
+				// syllables such as 이 written alone).
+				if t := &a[i+k]; t.kind != names.Word || len(t.text) < 2 || t.text[0] != bt.text[k] {
+					continue spans
+				}
+			}
+			if flip {
+				cands = append(cands, cand{j, i, 1, n, initialSim})
+			} else {
+				cands = append(cands, cand{i, j, n, 1, initialSim})
 			}
 		}
 	}

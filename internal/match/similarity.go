@@ -129,9 +129,11 @@ func tokenSim(a, b string) float64 {
 		return 0
 	}
 	// Differing in the first letter is rarer for a typo than elsewhere, and
-	// often a different name (Patel / Katel).
+	// often a different name (Patel / Katel); but the first two letters
+	// swapped is an ordinary slip of typing (Rbuno / Bruno), which keeps
+	// every letter of the name.
 	sim := 1 - float64(d)/float64(n)
-	if a[0] != b[0] && !confusable(a[0], b[0]) {
+	if a[0] != b[0] && !confusable(a[0], b[0]) && !(a[0] == b[1] && a[1] == b[0]) {
 		sim -= 0.1
 	}
 	return sim

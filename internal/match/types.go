@@ -151,13 +151,17 @@ type Match struct {
 	MatchedName        string          `json:"matched_name"`
 	MatchedNameKind    entity.NameKind `json:"matched_name_kind"`
 	MatchedNameQuality entity.Quality  `json:"matched_name_quality"`
-	Score              float64         `json:"score"`
-	Match              bool            `json:"match"`
-	Explanation        string          `json:"explanation"`
-	Factors            []Factor        `json:"factors"`
-	Tokens             []TokenPair     `json:"aligned_tokens,omitempty"`
-	Programs           []string        `json:"programs,omitempty"`
-	ListVersion        string          `json:"list_version"`
+	// MatchedInitials is set when the query matched the initials of
+	// MatchedName ("irgc" of Islamic Revolutionary Guard Corps) rather
+	// than the name itself.
+	MatchedInitials string      `json:"matched_initials,omitempty"`
+	Score           float64     `json:"score"`
+	Match           bool        `json:"match"`
+	Explanation     string      `json:"explanation"`
+	Factors         []Factor    `json:"factors"`
+	Tokens          []TokenPair `json:"aligned_tokens,omitempty"`
+	Programs        []string    `json:"programs,omitempty"`
+	ListVersion     string      `json:"list_version"`
 	// AlsoListed holds the same party's entries on other lists.
 	AlsoListed []SourceRef `json:"also_listed,omitempty"`
 	// Entity is the listed record, for callers that need its details.

@@ -230,3 +230,92 @@ func emit(dst []byte, c, last byte, vowel bool) ([]byte, byte, bool) {
 	}
 	return dst, c, false
 }
+
+// Abjad reports whether script writes consonants only, leaving most
+// vowels to the reader (Arabic, Hebrew, Syriac, Thaana). Latin spellings
+// of one name from such a script differ mostly in the vowels each
+// transliterator supplied (Yusuf, Yousef; Qasem, Ghasem), so agreeing
+// consonants are strong evidence there; in scripts that write their
+// vowels (Latin, Cyrillic, Greek, Hangul...) two names with the same
+// consonants and other vowels are usually two names (Bruno, Brian).
+func Abjad(script string) bool {
+	switch script {
+	case "Arab", "Hebr", "Syrc", "Thaa":
+		return true
+	}
+	return false
+}
+
+// SameVowels reports whether two Latin tokens, whose keys agree, also
+// agree in their vowels: the same number of vowel groups, of which at
+// most one is written differently. Spelling variants in scripts that
+// write vowels vary their consonants (Ghasem, Qasem; Wladimir, Vladimir)
+// or one vowel (Sergey, Sergei), while distinct names that share a
+// consonant skeleton differ in several (Bruno, Brian; Mafalda, Movalled).
+// Groups that transliterations write for one sound count as one (ou, oo
+// and u; y, ee and i: Poutine, Putin), and a final e that only one side
+// writes (a silent e) is one difference.
+func SameVowels(a, b string) bool {
+	diff := 0
+	for {
+		va, ra := nextVowels(a)
+		vb, rb := nextVowels(b)
+		if va == "" || vb == "" {
+			if va == "" && vb == "" || va == "e" && ra == "" || vb == "e" && rb == "" {
+				if va != vb {
+					diff++
+				}
+				return diff <= 1
+			}
+			return false
+		}
+		if !sameVowel(va, vb) {
+			if diff++; diff > 1 {
+				return false
+			}
+		}
+		a, b = ra, rb
+	}
+}
+
+// sameVowel reports whether two vowel groups are spellings of one sound.
+func sameVowel(a, b string) bool {
+	if a == b {
+		return true
+	}
+	var ba, bb [8]byte
+	return string(canonVowel(ba[:0], a)) == string(canonVowel(bb[:0], b))
+}
+
+// canonVowel appends to dst the group v with y read as i and ou, oo, uu,
+// ee, ii written as the one vowel they stand for.
+func canonVowel(dst []byte, v string) []byte {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c == 'y' {
+			c = 'i'
+		}
+		if c == 'o' && i+1 < len(v) && (v[i+1] == 'u' || v[i+1] == 'o') {
+			c = 'u'
+			i++
+		}
+		if n := len(dst); n > 0 && dst[n-1] == c {
+			continue
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// nextVowels returns the next run of vowels in s and what follows it.
+func nextVowels(s string) (run, rest string) {
+	i := 0
+	for i < len(s) && !isVowel(s[i]) {
+		i++
+	}
+	j := i
+	for j < len(s) && isVowel(s[j]) {
+		j++
+	}
+	return s[i:j], s[j:]
+}

@@ -113,3 +113,43 @@ func TestKeyRules(t *testing.T) {
 		})
 	}
 }
+
+func TestSameVowels(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
+		{"ghasem", "qasem", true},      // consonants vary, vowels agree
+		{"sergey", "sergei", true},     // one vowel group differs
+		{"wladimir", "vladimir", true}, // no vowel differs
+		{"bruno", "brian", false},      // two groups against one
+		{"mafalda", "movalled", false},
+		{"olga", "olga", true},
+		{"karla", "karlo", true},
+		{"poutine", "putin", true}, // French ou and a silent e
+		{"yusuf", "yousef", true},  // ou is u: one group differs
+		{"abdurrahim", "abdurrahman", true},
+		{"appel", "apple", true},
+		{"jeanne", "jean", true},
+		{"marie", "maria", true},
+		{"mafalda", "mafaldi", true},
+		{"poutine", "patin", false}, // a vowel and the e differ
+	} {
+		if got := SameVowels(tt.a, tt.b); got != tt.want {
+			t.Errorf("SameVowels(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+		if got := SameVowels(tt.b, tt.a); got != tt.want {
+			t.Errorf("SameVowels(%q, %q) = %v, want %v (reversed)", tt.b, tt.a, got, tt.want)
+		}
+	}
+	for _, s := range []string{"Arab", "Hebr"} {
+		if !Abjad(s) {
+			t.Errorf("Abjad(%q) = false", s)
+		}
+	}
+	for _, s := range []string{"Latn", "Cyrl", "Grek", "Hang", ""} {
+		if Abjad(s) {
+			t.Errorf("Abjad(%q) = true", s)
+		}
+	}
+}

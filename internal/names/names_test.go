@@ -293,3 +293,44 @@ func TestNicknames(t *testing.T) {
 		}
 	}
 }
+
+func TestGivenGender(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		want byte
+	}{
+		{"olga", 'f'}, {"oleg", 'm'}, {"francisca", 'f'}, {"francisco", 'm'},
+		{"danielle", 'f'}, {"daniel", 'm'}, {"carla", 'f'}, {"carlos", 'm'},
+		{"jordan", 0}, {"kim", 0}, {"angel", 0}, // given to both
+		{"mehrabi", 0}, {"", 0},
+	} {
+		if got := GivenGender(tt.name); got != tt.want {
+			t.Errorf("GivenGender(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	// A transliterated name finds its lexicon entry.
+	if a := Analyze("Ольга", Person); len(a.Tokens) != 1 || GivenGender(a.Tokens[0].Text) != 'f' {
+		t.Errorf("Ольга: tokens %+v, want one female given name", a.Tokens)
+	}
+}
+
+// Every name of the lexicon is found with its gender, and words that are
+// not in it are not (the table holds fingerprints, not names).
+func TestGivenGenderFindsEveryLexiconName(t *testing.T) {
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(givenData), "\n") {
+		name, g, _ := strings.Cut(line, "\t")
+		if got := GivenGender(name); got != g[0] {
+			t.Fatalf("GivenGender(%q) = %q, want %q", name, got, g[0])
+		}
+		n++
+	}
+	if n < 30000 {
+		t.Fatalf("only %d names in the lexicon", n)
+	}
+	for _, w := range []string{"mehrabi", "damavandian", "company", "xx", "putin", "zzzzzz"} {
+		if g := GivenGender(w); g != 0 {
+			t.Errorf("GivenGender(%q) = %q, want 0", w, g)
+		}
+	}
+}
