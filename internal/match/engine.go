@@ -344,6 +344,36 @@ func abjadSource(ent *entity.Entity) bool {
 	return false
 }
 
+// vowelVariants returns the keys of the words that a party's own names
+// spell with different vowels (HIZBALLAH beside HEZBOLLAH): the list
+// itself then treats those vowels as a transliterator's choice, as for a
+// name written in an abjad, and so should the comparison of a query with
+// that word. Other words of the party keep the vowel check.
+func vowelVariants(toks []tok) map[string]bool {
+	var byKey map[string]string
+	var loose map[string]bool
+	for _, t := range toks {
+		if t.kind != names.Word || len(t.text) < 4 || t.key == "" {
+			continue
+		}
+		if byKey == nil {
+			byKey = make(map[string]string, len(toks))
+		}
+		prev, ok := byKey[t.key]
+		if !ok {
+			byKey[t.key] = t.text
+			continue
+		}
+		if prev != t.text && !names.SameVowels(prev, t.text) {
+			if loose == nil {
+				loose = make(map[string]bool)
+			}
+			loose[t.key] = true
+		}
+	}
+	return loose
+}
+
 // tokHash is the key of a token's text in tokID. A text from an abjad
 // source, or read as a given name, compares differently (see tokSim), so
 // it gets its own id.
@@ -373,15 +403,31 @@ func (e *Engine) analyseNames() {
 				ent := e.ents[i]
 				kind := names.KindOf(ent.Type)
 				seen := make(map[string]bool, len(ent.Names))
-				abjad := abjadSource(ent)
+				type analysed struct {
+					j     int
+					toks  []tok
+					legal []string
+				}
+				all := make([]analysed, 0, len(ent.Names))
 				for j, n := range ent.Names {
-					a := names.Analyze(n.Full, kind)
-					toks, legal := convertTokens(a, kind, nil)
-					if len(toks) == 0 {
-						continue
+					toks, legal := convertTokens(names.Analyze(n.Full, kind), kind, nil)
+					if len(toks) > 0 {
+						all = append(all, analysed{j, toks, legal})
 					}
-					if abjad {
-						for k := range toks {
+				}
+				abjad := abjadSource(ent)
+				var loose map[string]bool
+				if !abjad {
+					var words []tok
+					for _, a := range all {
+						words = append(words, a.toks...)
+					}
+					loose = vowelVariants(words)
+				}
+				for _, an := range all {
+					j, n, toks, legal := an.j, ent.Names[an.j], an.toks, an.legal
+					for k := range toks {
+						if abjad || loose[toks[k].key] {
 							toks[k].abjad = true
 						}
 					}

@@ -213,3 +213,24 @@ func TestSwapOfFirstTwoLetters(t *testing.T) {
 		t.Errorf("first two letters swapped scored %.3f, another first letter %.3f: want the swap higher", swap.Score, other.Score)
 	}
 }
+
+// A word that a party's own names spell with different vowels
+// (HIZBALLAH, HEZBOLLAH) is a transliteration whose vowels the list
+// leaves free, so a query with a third spelling matches it; the party's
+// other words, and parties without such variants, keep the vowel check
+// (Bruno is not Brian).
+func TestListedVowelVariantsLoosenThatWord(t *testing.T) {
+	hizb := org("us_ofac_sdn", "4697", "HIZBALLAH", "LEBANESE HEZBOLLAH")
+	plain := org("us_ofac_sdn", "9", "HIZBALLAH TRADING")
+	brian := person("us_ofac_sdn", "10", "", "", "BRIAN, Tomas", "BRYAN, Tomas")
+	e := match.New([]*entity.Dataset{{Source: "us_ofac_sdn", Version: "v1", Entities: []*entity.Entity{hizb, plain, brian}}})
+	ms := screen(t, e, match.Query{Name: "Hezbollah"})
+	if len(ms) == 0 || ms[0].EntityID != hizb.ID || !ms[0].Match {
+		t.Fatalf("Hezbollah: got %+v, want a match on %s", ms, hizb.ID)
+	}
+	for _, m := range screen(t, e, match.Query{Name: "Tomas Bruno"}) {
+		if m.Match {
+			t.Errorf("Tomas Bruno matched %s %q at %.3f: BRIAN/BRYAN vary one vowel only, which does not make Bruno a variant", m.EntityID, m.MatchedName, m.Score)
+		}
+	}
+}
