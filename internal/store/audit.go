@@ -114,7 +114,7 @@ func (t *Tx) appendEvents(ctx context.Context) error {
 			if i > 0 {
 				q += ", "
 			}
-			q += placeholders(i*cols, cols)
+			q += t.s.placeholders(i*cols, cols)
 			args = append(args, e.Seq, t.s.ts(e.At), e.Actor, e.ActorKey, e.Role, e.Action, e.ObjectType, e.ObjectID,
 				nullJSON(e.Before), nullJSON(e.After), e.Reason, e.PrevHash, e.Hash)
 		}
@@ -125,13 +125,20 @@ func (t *Tx) appendEvents(ctx context.Context) error {
 	return nil
 }
 
-// placeholders returns "($from+1, ..., $from+n)".
-func placeholders(from, n int) string {
+// placeholders returns "($from+1, ..., $from+n)", or "(?, ..., ?)" on
+// SQLite: the driver looks up each numbered parameter's name by a linear
+// scan, which makes binding a long multi-row insert quadratic, while a
+// bare ? is bound by position.
+func (s *Store) placeholders(from, n int) string {
 	b := make([]byte, 0, n*5)
 	b = append(b, '(')
 	for i := 1; i <= n; i++ {
 		if i > 1 {
 			b = append(b, ", "...)
+		}
+		if s.backend == SQLite {
+			b = append(b, '?')
+			continue
 		}
 		b = append(b, '$')
 		b = strconv.AppendInt(b, int64(from+i), 10)

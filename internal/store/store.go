@@ -18,6 +18,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"time"
@@ -47,9 +48,6 @@ const (
 	Postgres Backend = "postgres"
 )
 
-// DefaultFile is the SQLite file's name in the data directory.
-const DefaultFile = "chokepoint.db"
-
 // Store is an open database. It is safe for concurrent use.
 type Store struct {
 	backend Backend
@@ -60,11 +58,6 @@ type Store struct {
 	read, write *sql.DB
 	where       string // the DSN with any password masked
 	now         func() time.Time
-}
-
-// DefaultDSN returns the default database, a SQLite file in dataDir.
-func DefaultDSN(dataDir string) string {
-	return filepath.Join(dataDir, DefaultFile)
 }
 
 // Open opens the database named by dsn and applies any pending migrations:
@@ -177,6 +170,9 @@ type Actor struct {
 // OS user.
 func Operator() Actor {
 	name := os.Getenv("USER")
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		name = u.Username
+	}
 	if name == "" {
 		name = "unknown"
 	}

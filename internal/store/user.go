@@ -148,7 +148,7 @@ func (t *Tx) user(ctx context.Context, name string) (User, error) {
 
 const userQuery = `SELECT id, name, role, disabled, created_at FROM users`
 
-func scanUser(row *sql.Row, name string) (User, error) {
+func scanUser(row scanner, name string) (User, error) {
 	var u User
 	var at dbTime
 	err := row.Scan(&u.ID, &u.Name, &u.Role, &u.Disabled, &at)
@@ -176,12 +176,10 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 	defer rows.Close()
 	var out []User
 	for rows.Next() {
-		var u User
-		var at dbTime
-		if err := rows.Scan(&u.ID, &u.Name, &u.Role, &u.Disabled, &at); err != nil {
-			return nil, fmt.Errorf("list users: %w", err)
+		u, err := scanUser(rows, "")
+		if err != nil {
+			return nil, err
 		}
-		u.CreatedAt = at.Time
 		out = append(out, u)
 	}
 	return out, rows.Err()
@@ -294,7 +292,10 @@ func (t *Tx) RevokeKey(ctx context.Context, prefix string) (APIKey, error) {
 const keyQuery = `SELECT k.id, k.prefix, u.name, u.role, k.label, k.created_at, k.expires_at, k.revoked_at, u.disabled
 	FROM api_keys k JOIN users u ON u.id = k.user_id`
 
-func scanKey(row *sql.Row, what string) (APIKey, error) {
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+func scanKey(row scanner, what string) (APIKey, error) {
 	var k APIKey
 	var created, expires, revoked dbTime
 	err := row.Scan(&k.ID, &k.Prefix, &k.User, &k.Role, &k.Label, &created, &expires, &revoked, &k.UserDisabled)
@@ -346,12 +347,10 @@ func (s *Store) Keys(ctx context.Context, user string) ([]APIKey, error) {
 	defer rows.Close()
 	var out []APIKey
 	for rows.Next() {
-		var k APIKey
-		var created, expires, revoked dbTime
-		if err := rows.Scan(&k.ID, &k.Prefix, &k.User, &k.Role, &k.Label, &created, &expires, &revoked, &k.UserDisabled); err != nil {
-			return nil, fmt.Errorf("list keys: %w", err)
+		k, err := scanKey(rows, "")
+		if err != nil {
+			return nil, err
 		}
-		k.CreatedAt, k.ExpiresAt, k.RevokedAt = created.Time, expires.Time, revoked.Time
 		out = append(out, k)
 	}
 	return out, rows.Err()
