@@ -21,6 +21,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -58,6 +59,18 @@ type Store struct {
 	read, write *sql.DB
 	where       string // the DSN with any password masked
 	now         func() time.Time
+	// reqs feeds the committer goroutine; stop ends it and stopped says
+	// it has ended.
+	reqs          chan *writeReq
+	stop, stopped chan struct{}
+	closeOnce     sync.Once
+}
+
+func newStore(b Backend, read, write *sql.DB, where string) *Store {
+	s := &Store{backend: b, read: read, write: write, where: where, now: time.Now,
+		reqs: make(chan *writeReq), stop: make(chan struct{}), stopped: make(chan struct{})}
+	go s.committer()
+	return s
 }
 
 // Open opens the database named by dsn and applies any pending migrations:
@@ -99,7 +112,7 @@ func openPostgres(dsn string) (*Store, error) {
 	db.SetMaxOpenConns(32)
 	db.SetMaxIdleConns(8)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	return &Store{backend: Postgres, read: db, write: db, where: where, now: time.Now}, nil
+	return newStore(Postgres, db, db, where), nil
 }
 
 // sqlitePragmas: WAL lets readers run beside the writer; synchronous=FULL
@@ -133,11 +146,14 @@ func openSQLite(path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &Store{backend: SQLite, read: r, write: w, where: path, now: time.Now}, nil
+	return newStore(SQLite, r, w, path), nil
 }
 
-// Close closes the database.
+// Close waits for the write being committed, then closes the database;
+// later writes get ErrClosed.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.stop) })
+	<-s.stopped
 	err := s.write.Close()
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
@@ -206,19 +222,40 @@ type Tx struct {
 // serialisation race; each retry runs fn again from the start.
 const maxAttempts = 8
 
-// Write runs fn in one transaction as actor, with reason as the why of
-// every event it records, then appends those events to the audit chain and
-// commits. If fn returns an error nothing is written. A write that meets a
-// locked SQLite file (another process writing) or a PostgreSQL
-// serialisation failure is rolled back and run again, so fn must not have
-// effects outside the transaction.
+// maxGroup caps the writes committed together in one transaction.
+const maxGroup = 256
+
+// ErrClosed is a write to a closed store.
+var ErrClosed = errors.New("store closed")
+
+// writeReq is one Write waiting for the committer.
+type writeReq struct {
+	ctx    context.Context
+	actor  Actor
+	reason string
+	fn     func(*Tx) error
+	done   chan error
+}
+
+// Write runs fn in a transaction as actor, with reason as the why of every
+// event it records, appends those events to the audit chain and commits;
+// when it returns nil the change and its events are durable. If fn returns
+// an error, nothing of it is written. A write that meets a locked SQLite
+// file (another process writing) or a PostgreSQL serialisation failure is
+// run again, so fn must not have effects outside the transaction.
+//
+// Writes arriving while another commits are grouped: one goroutine runs
+// each fn under its own savepoint inside one transaction and commits them
+// together, so that concurrent writers share one fsync and one hold of the
+// chain lock instead of queueing for them one by one. A failing fn rolls
+// back to its savepoint and fails alone.
 func (s *Store) Write(ctx context.Context, actor Actor, reason string, fn func(*Tx) error) error {
 	if err := actor.check(); err != nil {
 		return err
 	}
 	var err error
 	for attempt := 1; ; attempt++ {
-		err = s.writeOnce(ctx, actor, reason, fn)
+		err = s.submit(ctx, &writeReq{ctx: ctx, actor: actor, reason: reason, fn: fn, done: make(chan error, 1)})
 		if err == nil || !retryable(err) || attempt == maxAttempts || ctx.Err() != nil {
 			return err
 		}
@@ -232,30 +269,114 @@ func (s *Store) Write(ctx context.Context, actor Actor, reason string, fn func(*
 	}
 }
 
-func (s *Store) writeOnce(ctx context.Context, actor Actor, reason string, fn func(*Tx) error) (err error) {
+func (s *Store) submit(ctx context.Context, r *writeReq) error {
+	select {
+	case s.reqs <- r:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.stop:
+		return ErrClosed
+	}
+	// Once taken, the write is waited for even if ctx ends: it may
+	// commit, and the caller must not be told otherwise.
+	return <-r.done
+}
+
+// committer takes the writes waiting and commits them in groups, until
+// the store is closed.
+func (s *Store) committer() {
+	defer close(s.stopped)
+	for {
+		var first *writeReq
+		select {
+		case first = <-s.reqs:
+		case <-s.stop:
+			return
+		}
+		group := []*writeReq{first}
+	drain:
+		for len(group) < maxGroup {
+			select {
+			case r := <-s.reqs:
+				group = append(group, r)
+			default:
+				break drain
+			}
+		}
+		errs := s.commitGroup(group)
+		for i, r := range group {
+			r.done <- errs[i]
+		}
+	}
+}
+
+// commitGroup runs the group's writes in one transaction and returns each
+// one's outcome.
+func (s *Store) commitGroup(group []*writeReq) []error {
+	errs := make([]error, len(group))
+	all := func(err error) []error {
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = err
+			}
+		}
+		return errs
+	}
+	ctx := context.Background()
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return all(fmt.Errorf("begin: %w", err))
 	}
-	t := &Tx{s: s, tx: tx, actor: actor, reason: reason, now: s.now().UTC().Truncate(time.Microsecond)}
+	stmts := make(map[string]*sql.Stmt)
 	defer func() {
-		for _, st := range t.stmts {
+		for _, st := range stmts {
 			st.Close()
 		}
-		if err != nil {
-			tx.Rollback()
-		}
 	}()
-	if err = fn(t); err != nil {
-		return err
+	fail := func(err error) []error {
+		tx.Rollback()
+		return all(err)
 	}
-	if err = t.appendEvents(ctx); err != nil {
-		return fmt.Errorf("append audit events: %w", err)
+	// A lone write needs no savepoint: its failure rolls back the whole.
+	savepoints := len(group) > 1
+	var events []Event
+	for i, r := range group {
+		if err := r.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		if savepoints {
+			if _, err := tx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
+				return fail(fmt.Errorf("savepoint: %w", err))
+			}
+		}
+		t := &Tx{s: s, tx: tx, actor: r.actor, reason: r.reason, now: s.now().UTC().Truncate(time.Microsecond), stmts: stmts}
+		if err := r.fn(t); err != nil {
+			errs[i] = err
+			if !savepoints {
+				tx.Rollback()
+				return errs
+			}
+			if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT w`); rerr != nil {
+				return fail(fmt.Errorf("roll back to savepoint: %w", rerr))
+			}
+			continue
+		}
+		if savepoints {
+			if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT w`); err != nil {
+				return fail(fmt.Errorf("release savepoint: %w", err))
+			}
+		}
+		events = append(events, t.events...)
 	}
-	if err = tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+	g := &Tx{s: s, tx: tx, stmts: stmts, events: events}
+	if err := g.appendEvents(ctx); err != nil {
+		return fail(fmt.Errorf("append audit events: %w", err))
 	}
-	return nil
+	if err := tx.Commit(); err != nil {
+		return all(fmt.Errorf("commit: %w", err))
+	}
+	return errs
 }
 
 // stmt returns query prepared on the transaction, once per transaction, so

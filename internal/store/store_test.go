@@ -335,7 +335,7 @@ func TestConcurrentWriters(t *testing.T) {
 		stores := []*store.Store{open(t, b.DSN), open(t, b.DSN)}
 		const writers, each = 8, 25
 		var wg sync.WaitGroup
-		errs := make(chan error, writers*each)
+		errs := make(chan error, 2*writers*each)
 		for w := range writers {
 			wg.Add(1)
 			go func() {
@@ -351,6 +351,27 @@ func TestConcurrentWriters(t *testing.T) {
 					c = store.Counterparty{ExternalID: "shared", Name: fmt.Sprintf("Shared %d %d", w, i)}
 					if _, err := s.PutCounterparty(ctx, analyst, "", c); err != nil {
 						errs <- err
+					}
+				}
+			}()
+		}
+		// Writes that fail run beside them: each stores a party and then
+		// fails, and neither its party nor its event may survive, while
+		// the writes grouped with it commit.
+		for w := range writers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range each {
+					err := stores[w%2].Write(ctx, analyst, "", func(tx *store.Tx) error {
+						if _, err := tx.PutCounterparty(ctx, store.Counterparty{ExternalID: fmt.Sprintf("F%d-%d", w, i), Name: "Doomed"}); err != nil {
+							return err
+						}
+						_, err := tx.PutCounterparty(ctx, store.Counterparty{ExternalID: "bad"})
+						return err
+					})
+					if err == nil {
+						errs <- errors.New("a write with an invalid party succeeded")
 					}
 				}
 			}()
