@@ -3,7 +3,6 @@ package parties
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 
@@ -66,13 +65,17 @@ func Import(ctx context.Context, s *store.Store, r Reader, opt Options) (Summary
 			return nil
 		}
 		var created, updated, unchanged int64
+		parties := make([]store.Counterparty, len(batch))
+		for i, row := range batch {
+			parties[i] = row.Party
+		}
 		err := s.Write(ctx, opt.Actor, opt.Reason, func(tx *store.Tx) error {
 			created, updated, unchanged = 0, 0, 0
-			for _, row := range batch {
-				res, err := tx.PutCounterparty(ctx, row.Party)
-				if err != nil {
-					return fmt.Errorf("line %d: %w", row.Line, err)
-				}
+			results, err := tx.PutCounterparties(ctx, parties)
+			if err != nil {
+				return err
+			}
+			for _, res := range results {
 				switch {
 				case res.Created:
 					created++

@@ -396,3 +396,165 @@ func (s *Store) PutCounterparty(ctx context.Context, actor Actor, reason string,
 	})
 	return res, err
 }
+
+// bulkRows is the rows per multi-row statement of PutCounterparties:
+// 100 rows of 10 columns stay far below SQLite's variable limit.
+const bulkRows = 100
+
+// PutCounterparties stores cs as PutCounterparty would, one after the
+// other, with the same versions, results and audit events in the same
+// order, but finds existing rows and inserts new ones with a statement per
+// hundred rows rather than several per row: a bulk import is mostly new
+// counterparties, and on PostgreSQL each statement is a round trip. An
+// invalid counterparty fails the whole call, naming its index.
+func (t *Tx) PutCounterparties(ctx context.Context, cs []Counterparty) ([]PutResult, error) {
+	type item struct {
+		c        Counterparty
+		hash     string
+		data     []byte
+		id       int64
+		version  int
+		current  string
+		existing bool
+	}
+	items := make([]item, len(cs))
+	seen := make(map[string]bool, len(cs))
+	for i, c := range cs {
+		n, err := c.Normalize()
+		if err != nil {
+			return nil, fmt.Errorf("counterparty %d (%s): %w", i, c.ExternalID, err)
+		}
+		if seen[n.ExternalID] {
+			// The same id twice: its second put depends on the first,
+			// which the one-by-one path handles.
+			return t.putEach(ctx, cs)
+		}
+		seen[n.ExternalID] = true
+		hash, data, err := n.contentHash()
+		if err != nil {
+			return nil, fmt.Errorf("counterparty %s: %w", n.ExternalID, err)
+		}
+		items[i] = item{c: n, hash: hash, data: data}
+	}
+	byID := make(map[string]*item, len(items))
+	for i := range items {
+		byID[items[i].c.ExternalID] = &items[i]
+	}
+	for start := 0; start < len(items); start += bulkRows {
+		chunk := items[start:min(start+bulkRows, len(items))]
+		args := make([]any, len(chunk))
+		for i, it := range chunk {
+			args[i] = it.c.ExternalID
+		}
+		rows, err := t.tx.QueryContext(ctx, `SELECT id, external_id, current_version, current_hash FROM counterparties
+			WHERE external_id IN `+t.s.placeholders(0, len(chunk))+t.s.forUpdate(), args...)
+		if err != nil {
+			return nil, fmt.Errorf("read counterparties: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var ext, current string
+			var version int
+			if err := rows.Scan(&id, &ext, &version, &current); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read counterparties: %w", err)
+			}
+			if it := byID[ext]; it != nil {
+				it.id, it.version, it.current, it.existing = id, version, current, true
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read counterparties: %w", err)
+		}
+	}
+	var fresh []*item
+	for i := range items {
+		if !items[i].existing {
+			fresh = append(fresh, &items[i])
+		}
+	}
+	now := t.s.ts(t.now)
+	for start := 0; start < len(fresh); start += bulkRows {
+		chunk := fresh[start:min(start+bulkRows, len(fresh))]
+		q := `INSERT INTO counterparties (external_id, current_version, current_hash, created_at, updated_at) VALUES `
+		args := make([]any, 0, 5*len(chunk))
+		for i, it := range chunk {
+			if i > 0 {
+				q += ", "
+			}
+			q += t.s.placeholders(i*5, 5)
+			args = append(args, it.c.ExternalID, 1, it.hash, now, now)
+		}
+		rows, err := t.tx.QueryContext(ctx, q+` RETURNING id, external_id`, args...)
+		if isUnique(err) {
+			return nil, fmt.Errorf("counterparties created concurrently: %w", errConflict)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("insert counterparties: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var ext string
+			if err := rows.Scan(&id, &ext); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("insert counterparties: %w", err)
+			}
+			byID[ext].id = id
+		}
+		rows.Close()
+		if err := rows.Err(); isUnique(err) {
+			return nil, fmt.Errorf("counterparties created concurrently: %w", errConflict)
+		} else if err != nil {
+			return nil, fmt.Errorf("insert counterparties: %w", err)
+		}
+		q = `INSERT INTO counterparty_versions
+			(counterparty_id, version, content_hash, type, name, country, dob, data, created_at, created_by) VALUES `
+		args = args[:0]
+		for i, it := range chunk {
+			if i > 0 {
+				q += ", "
+			}
+			q += t.s.placeholders(i*10, 10)
+			args = append(args, it.id, 1, it.hash, it.c.Type, it.c.Name, it.c.Country, it.c.DOB, string(it.data), now, t.actor.Name)
+		}
+		if _, err := t.tx.ExecContext(ctx, q, args...); err != nil {
+			return nil, fmt.Errorf("insert counterparty versions: %w", err)
+		}
+	}
+	// Events and changes of existing rows in input order, so the trail
+	// reads as the file did.
+	results := make([]PutResult, len(items))
+	for i := range items {
+		it := &items[i]
+		switch {
+		case !it.existing:
+			results[i] = PutResult{Version: 1, Created: true, Changed: true}
+			if err := t.record(Change{Action: "counterparty.create", ObjectType: "counterparty", ObjectID: it.c.ExternalID,
+				After: auditedVersion(1, it.hash, it.data)}); err != nil {
+				return nil, err
+			}
+		case it.current == it.hash:
+			results[i] = PutResult{Version: it.version}
+		default:
+			res, err := t.PutCounterparty(ctx, it.c)
+			if err != nil {
+				return nil, err
+			}
+			results[i] = res
+		}
+	}
+	return results, nil
+}
+
+func (t *Tx) putEach(ctx context.Context, cs []Counterparty) ([]PutResult, error) {
+	out := make([]PutResult, len(cs))
+	for i, c := range cs {
+		res, err := t.PutCounterparty(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = res
+	}
+	return out, nil
+}

@@ -397,3 +397,57 @@ func TestConcurrentWriters(t *testing.T) {
 		}
 	})
 }
+
+// TestPutCounterpartiesBulk checks that the bulk put gives the results,
+// versions and events that one put after another gives, across new,
+// unchanged and changed rows and an id given twice.
+func TestPutCounterpartiesBulk(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		s := open(t, b.DSN)
+		put := func(cs ...store.Counterparty) []store.PutResult {
+			var res []store.PutResult
+			err := s.Write(ctx, analyst, "bulk", func(tx *store.Tx) error {
+				var err error
+				res, err = tx.PutCounterparties(ctx, cs)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res
+		}
+		p := func(id, name string) store.Counterparty { return store.Counterparty{ExternalID: id, Name: name} }
+		got := put(p("A", "Alpha"), p("B", "Beta"))
+		want := []store.PutResult{{1, true, true}, {1, true, true}}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("first bulk: %v, want %v", got, want)
+		}
+		got = put(p("B", "Beta"), p("C", "Gamma"), p("A", "Alpha Ltd"))
+		want = []store.PutResult{{1, false, false}, {1, true, true}, {2, false, true}}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("second bulk: %v, want %v", got, want)
+		}
+		got = put(p("D", "Delta"), p("D", "Delta Two"))
+		want = []store.PutResult{{1, true, true}, {2, false, true}}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("id given twice: %v, want %v", got, want)
+		}
+		var trail []string
+		s.AuditEvents(ctx, time.Time{}, time.Time{}, func(e store.Event) error {
+			trail = append(trail, e.Action+" "+e.ObjectID)
+			return nil
+		})
+		wantTrail := []string{"counterparty.create A", "counterparty.create B", "counterparty.create C",
+			"counterparty.update A", "counterparty.create D", "counterparty.update D"}
+		if fmt.Sprint(trail) != fmt.Sprint(wantTrail) {
+			t.Fatalf("trail %q, want %q", trail, wantTrail)
+		}
+		if c, _ := s.Counterparty(ctx, "A"); c.Name != "Alpha Ltd" || c.Version != 2 {
+			t.Fatalf("A = %+v", c)
+		}
+		if v, _ := s.VerifyAudit(ctx); !v.OK() {
+			t.Fatalf("chain: %+v", v)
+		}
+	})
+}
