@@ -248,7 +248,8 @@ type writeReq struct {
 // each fn under its own savepoint inside one transaction and commits them
 // together, so that concurrent writers share one fsync and one hold of the
 // chain lock instead of queueing for them one by one. A failing fn rolls
-// back to its savepoint and fails alone.
+// back to its savepoint and fails alone. fn must not call Write itself: it
+// would wait for the committer that is running it.
 func (s *Store) Write(ctx context.Context, actor Actor, reason string, fn func(*Tx) error) error {
 	if err := actor.check(); err != nil {
 		return err
@@ -267,6 +268,17 @@ func (s *Store) Write(ctx context.Context, actor Actor, reason string, fn func(*
 		case <-time.After(backoff):
 		}
 	}
+}
+
+// runFn runs one write's fn, turning a panic into its error: the
+// committer serves every writer and must outlive a bug in one of them.
+func runFn(fn func(*Tx) error, t *Tx) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("write panicked: %v", v)
+		}
+	}()
+	return fn(t)
 }
 
 func (s *Store) submit(ctx context.Context, r *writeReq) error {
@@ -351,7 +363,7 @@ func (s *Store) commitGroup(group []*writeReq) []error {
 			}
 		}
 		t := &Tx{s: s, tx: tx, actor: r.actor, reason: r.reason, now: s.now().UTC().Truncate(time.Microsecond), stmts: stmts}
-		if err := r.fn(t); err != nil {
+		if err := runFn(r.fn, t); err != nil {
 			errs[i] = err
 			if !savepoints {
 				tx.Rollback()

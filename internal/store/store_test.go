@@ -451,3 +451,24 @@ func TestPutCounterpartiesBulk(t *testing.T) {
 		}
 	})
 }
+
+func TestWritePanicFailsAlone(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, storetest.SQLite(t))
+	err := s.Write(ctx, analyst, "", func(tx *store.Tx) error {
+		tx.PutCounterparty(ctx, store.Counterparty{ExternalID: "P", Name: "Panicky"})
+		var m map[string]int
+		m["x"] = 1 // a bug in a caller's fn
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "panicked") {
+		t.Fatalf("got %v, want the panic as an error", err)
+	}
+	// The committer survived and nothing of the panicking write was kept.
+	if _, err := s.PutCounterparty(ctx, analyst, "", store.Counterparty{ExternalID: "Q", Name: "Quiet"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.CountCounterparties(ctx); n != 1 {
+		t.Fatalf("%d counterparties, want 1", n)
+	}
+}
