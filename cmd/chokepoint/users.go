@@ -157,13 +157,16 @@ func runKeys(ctx context.Context, e *env, args []string) error {
 		}
 		return tw.Flush()
 	case "revoke":
-		return s.Write(ctx, store.Operator(), dbf.why(), func(tx *store.Tx) error {
-			k, err := tx.RevokeKey(ctx, pos[0])
-			if err == nil {
-				fmt.Fprintf(e.stdout, "key %s of %s revoked\n", k.Prefix, k.User)
-			}
+		var k store.APIKey
+		err := s.Write(ctx, store.Operator(), dbf.why(), func(tx *store.Tx) error {
+			var err error
+			k, err = tx.RevokeKey(ctx, pos[0])
 			return err
 		})
+		if err == nil {
+			fmt.Fprintf(e.stdout, "key %s of %s revoked\n", k.Prefix, k.User)
+		}
+		return err
 	}
 	var secret string
 	var k store.APIKey

@@ -315,7 +315,13 @@ func (s *Store) committer() {
 				break drain
 			}
 		}
-		errs := s.commitGroup(group)
+		// Savepoints cost two round trips per write; most writes
+		// succeed, so a group first runs without them, and only if one
+		// of its writes fails is it run again with them.
+		errs, again := s.commitGroup(group, false)
+		if again {
+			errs, _ = s.commitGroup(group, true)
+		}
 		for i, r := range group {
 			r.done <- errs[i]
 		}
@@ -323,16 +329,18 @@ func (s *Store) committer() {
 }
 
 // commitGroup runs the group's writes in one transaction and returns each
-// one's outcome.
-func (s *Store) commitGroup(group []*writeReq) []error {
-	errs := make([]error, len(group))
-	all := func(err error) []error {
+// one's outcome. Without savepoints, a failing write in a group of
+// several rolls back the whole transaction and asks, by again, for the
+// group to be run with savepoints, where it fails alone.
+func (s *Store) commitGroup(group []*writeReq, savepoints bool) (errs []error, again bool) {
+	errs = make([]error, len(group))
+	all := func(err error) ([]error, bool) {
 		for i := range errs {
 			if errs[i] == nil {
 				errs[i] = err
 			}
 		}
-		return errs
+		return errs, false
 	}
 	ctx := context.Background()
 	tx, err := s.write.BeginTx(ctx, nil)
@@ -345,12 +353,12 @@ func (s *Store) commitGroup(group []*writeReq) []error {
 			st.Close()
 		}
 	}()
-	fail := func(err error) []error {
+	fail := func(err error) ([]error, bool) {
 		tx.Rollback()
 		return all(err)
 	}
 	// A lone write needs no savepoint: its failure rolls back the whole.
-	savepoints := len(group) > 1
+	savepoints = savepoints && len(group) > 1
 	var events []Event
 	for i, r := range group {
 		if err := r.ctx.Err(); err != nil {
@@ -367,7 +375,7 @@ func (s *Store) commitGroup(group []*writeReq) []error {
 			errs[i] = err
 			if !savepoints {
 				tx.Rollback()
-				return errs
+				return errs, len(group) > 1
 			}
 			if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT w`); rerr != nil {
 				return fail(fmt.Errorf("roll back to savepoint: %w", rerr))
@@ -388,7 +396,7 @@ func (s *Store) commitGroup(group []*writeReq) []error {
 	if err := tx.Commit(); err != nil {
 		return all(fmt.Errorf("commit: %w", err))
 	}
-	return errs
+	return errs, false
 }
 
 // stmt returns query prepared on the transaction, once per transaction, so
