@@ -1,5 +1,5 @@
 # Targets mirror .ci/run; see README.md.
-.PHONY: build test lint fuzz bench eval
+.PHONY: build test test-pg race lint fuzz bench eval
 
 build:
 	go build -o chokepoint ./cmd/chokepoint
@@ -7,6 +7,13 @@ build:
 
 test:
 	go test ./...
+
+# The store tests on a throw-away PostgreSQL (Debian's postgresql package),
+# as .ci/run does.
+test-pg:
+	d=$$(mktemp -d) && dsn=$$(scripts/pg-throwaway.sh start $$d 55433) && \
+	CHOKEPOINT_TEST_POSTGRES=$$dsn go test ./internal/store/... ./internal/parties/ ./cmd/chokepoint/; \
+	rc=$$?; scripts/pg-throwaway.sh stop $$d; rm -rf $$d; exit $$rc
 
 race:
 	go test -race ./...

@@ -15,7 +15,11 @@ func runConfig(ctx context.Context, e *env, args []string) error {
 	}
 	v := reflect.ValueOf(e.cfg)
 	for _, cv := range config.Vars {
-		fmt.Fprintf(e.stdout, "%-24s %-10v # %s\n", cv.Name, v.FieldByName(cv.Field).Interface(), cv.Help)
+		val := v.FieldByName(cv.Field).Interface()
+		if cv.Field == "DB" {
+			val = config.MaskDSN(e.cfg.DB)
+		}
+		fmt.Fprintf(e.stdout, "%-24s %-10v # %s\n", cv.Name, val, cv.Help)
 	}
 	return nil
 }

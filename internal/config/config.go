@@ -6,6 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -38,6 +39,10 @@ type Config struct {
 	// serve requires on /v1/ routes; empty means no auth. A secret's path,
 	// not the secret.
 	APIKeysFile string
+	// DB names the system of record: a SQLite file path (or sqlite:PATH)
+	// or a postgres:// URL. Empty means chokepoint.db in DataDir. It may
+	// hold a password; `chokepoint config` masks it.
+	DB string
 	// ListURLs overrides list download URLs, keyed by the variable name
 	// (CHOKEPOINT_URL_<SOURCE>_<FILE>, see lists.URLVar).
 	ListURLs map[string]string
@@ -76,6 +81,7 @@ var Vars = []struct{ Name, Field, Help string }{
 	{"CHOKEPOINT_LOG_LEVEL", "LogLevel", "debug, info, warn or error"},
 	{"CHOKEPOINT_LOG_FORMAT", "LogFormat", "text or json"},
 	{"CHOKEPOINT_API_KEYS_FILE", "APIKeysFile", "file of API bearer tokens (one a line) serve requires on /v1/"},
+	{"CHOKEPOINT_DB", "DB", "database: SQLite file path or postgres:// URL (default chokepoint.db in the data directory)"},
 }
 
 // FromEnv applies the CHOKEPOINT_* variables found by getenv to c.
@@ -144,6 +150,8 @@ func (c *Config) set(name, val string) error {
 		c.LogFormat = val
 	case "CHOKEPOINT_API_KEYS_FILE":
 		c.APIKeysFile = val
+	case "CHOKEPOINT_DB":
+		c.DB = val
 	}
 	return nil
 }
@@ -187,4 +195,24 @@ func ParseAge(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("%q: want a positive number of days such as 7d, or a duration such as 36h", s)
 	}
 	return d, nil
+}
+
+// Database returns the database to open: DB, or the SQLite file
+// chokepoint.db in DataDir.
+func (c *Config) Database() (string, error) {
+	if c.DB != "" {
+		return c.DB, nil
+	}
+	if c.DataDir == "" {
+		return "", errors.New("no database: set --db or CHOKEPOINT_DB, or a data directory (CHOKEPOINT_DATA_DIR)")
+	}
+	return filepath.Join(c.DataDir, "chokepoint.db"), nil
+}
+
+// MaskDSN hides the password of a database URL for display.
+func MaskDSN(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return dsn
 }
