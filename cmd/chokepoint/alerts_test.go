@@ -1,0 +1,82 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chokepoint-dev/chokepoint/internal/store"
+	"github.com/chokepoint-dev/chokepoint/internal/store/storetest"
+)
+
+// TestAlertsCLI walks the review on each backend with the bundled lists:
+// the example customers screened, a listed party's hit cleared under four
+// eyes with a suppression, the alert closed, the party screened again
+// without a new alert, and the audit trail intact.
+func TestAlertsCLI(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		must := func(args ...string) string {
+			t.Helper()
+			code, out, errOut := dbRun(t, b.DSN, args...)
+			if code != 0 {
+				t.Fatalf("%s: exit %d: %s", strings.Join(args, " "), code, errOut)
+			}
+			return out
+		}
+		fails := func(want string, args ...string) {
+			t.Helper()
+			code, _, errOut := dbRun(t, b.DSN, args...)
+			if code == 0 || !strings.Contains(errOut, want) {
+				t.Fatalf("%s: exit %d, stderr %q, want %q", strings.Join(args, " "), code, errOut, want)
+			}
+		}
+		must("users", "add", "alice", "--role", "analyst")
+		must("users", "add", "bob", "--role", "reviewer")
+		must("users", "add", "dave", "--role", "auditor")
+		dbRun(t, b.DSN, "parties", "import", filepath.Join("..", "..", "examples", "customers.csv"))
+		fails("--as USER is required", "parties", "screen", "--all")
+		fails("may not screen", "parties", "screen", "--all", "--as", "dave")
+		out := must("parties", "screen", "--all", "--as", "alice")
+		if !strings.HasPrefix(out, "10 screened") {
+			t.Fatalf("screen: %q", out)
+		}
+		var alerts []store.Alert
+		if err := json.Unmarshal([]byte(must("alerts", "list", "--counterparty", "C-1001", "--json", "--as", "dave")), &alerts); err != nil || len(alerts) != 1 {
+			t.Fatalf("list: %v %v", alerts, err)
+		}
+		var a store.Alert
+		if err := json.Unmarshal([]byte(must("alerts", "show", jsonID(alerts[0].ID), "--json", "--as", "dave")), &a); err != nil || len(a.Hits) == 0 {
+			t.Fatalf("show: %+v %v", a, err)
+		}
+		if a.Priority != 1 || !a.Hits[0].Blocking || a.Hits[0].EntityID != "us_ofac_sdn:33596" {
+			t.Fatalf("the SDN hit on Abdollah Mehrabi: %+v", a.Hits[0])
+		}
+		hit := jsonID(a.Hits[0].ID)
+		fails("may not disposition", "alerts", "disposition", jsonID(a.ID), "--hit", hit, "--verdict", "false_positive",
+			"--reason-code", "different_dob", "--as", "dave")
+		fails("reason_code", "alerts", "disposition", jsonID(a.ID), "--hit", hit, "--verdict", "false_positive",
+			"--reason-code", "looks_fine", "--as", "alice")
+		must("alerts", "disposition", jsonID(a.ID), "--hit", hit, "--verdict", "false_positive", "--reason-code", "different_dob",
+			"--comment", "customer born 1971, passport seen", "--suppress", "--version", "1", "--as", "alice", "--reason", "KYC file")
+		if err := json.Unmarshal([]byte(must("alerts", "show", jsonID(a.ID), "--json", "--as", "alice")), &a); err != nil {
+			t.Fatal(err)
+		}
+		d := jsonID(a.Dispositions[0].ID)
+		fails("may not approve", "alerts", "approve", jsonID(a.ID), "--disposition", d, "--as", "alice")
+		fails("changed by someone else", "alerts", "close", jsonID(a.ID), "--version", "1", "--as", "alice")
+		must("alerts", "approve", jsonID(a.ID), "--disposition", d, "--as", "bob", "--note", "agreed")
+		must("alerts", "close", jsonID(a.ID), "--as", "alice")
+		fails("closed", "alerts", "disposition", jsonID(a.ID), "--hit", hit, "--verdict", "true_match", "--reason-code", "other",
+			"--comment", "x", "--as", "alice")
+		if out := must("parties", "screen", "C-1001", "--as", "alice"); !strings.HasPrefix(out, "1 screened, 0 new hits to review, 0 with an open alert") {
+			t.Fatalf("suppressed hit alerted again: %q", out)
+		}
+		if out := must("audit", "verify"); !strings.Contains(out, "intact") {
+			t.Fatalf("audit: %q", out)
+		}
+	})
+}
+
+func jsonID(id int64) string { return strconv.FormatInt(id, 10) }
