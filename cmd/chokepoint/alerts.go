@@ -48,13 +48,11 @@ func (f workflowFlags) open(ctx context.Context, e *env) (*store.Store, *review.
 	if err != nil {
 		return nil, nil, store.Actor{}, err
 	}
-	cfg := review.DefaultConfig()
-	cfg.Threshold, cfg.EngineVersion = e.cfg.Threshold, version()
-	if cfg, err = cfg.FromEnv(); err != nil {
+	svc, err := newReview(e, s)
+	if err != nil {
 		s.Close()
 		return nil, nil, store.Actor{}, err
 	}
-	svc := review.New(s, cfg)
 	actor, err := svc.Actor(ctx, *f.as)
 	if err != nil {
 		s.Close()
@@ -62,6 +60,18 @@ func (f workflowFlags) open(ctx context.Context, e *env) (*store.Store, *review.
 	}
 	actor.Key = "cli:" + strings.TrimPrefix(store.Operator().Name, "os:")
 	return s, svc, actor, nil
+}
+
+// newReview returns the workflow over s with the configured threshold
+// and the environment's SLA and reason codes.
+func newReview(e *env, s *store.Store) (*review.Service, error) {
+	cfg := review.DefaultConfig()
+	cfg.Threshold, cfg.EngineVersion = e.cfg.Threshold, version()
+	cfg, err := cfg.FromEnv()
+	if err != nil {
+		return nil, err
+	}
+	return review.New(s, cfg), nil
 }
 
 func runAlerts(ctx context.Context, e *env, args []string) error {

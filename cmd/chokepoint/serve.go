@@ -19,6 +19,8 @@ import (
 	"github.com/chokepoint-dev/chokepoint/internal/api"
 	"github.com/chokepoint-dev/chokepoint/internal/match"
 	"github.com/chokepoint-dev/chokepoint/internal/orders"
+	"github.com/chokepoint-dev/chokepoint/internal/review"
+	"github.com/chokepoint-dev/chokepoint/internal/store"
 )
 
 // Server timeouts. Screening requests are small and fast; the write
@@ -32,13 +34,14 @@ const (
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "serve", "serve [--addr HOST:PORT] [--api-key-file FILE] [--max-body BYTES] [--max-queries N]")
+	fs := newFlagSet(e, "serve", "serve [--addr HOST:PORT] [--db DSN] [--api-key-file FILE] [--max-body BYTES] [--max-queries N]")
 	addr := fs.String("addr", e.cfg.Addr, "listen `address`")
 	keyFile := fs.String("api-key-file", e.cfg.APIKeysFile,
 		"`file` of API bearer tokens, one a line; /v1/ routes then require one (default from CHOKEPOINT_API_KEYS_FILE)")
 	maxBody := fs.Int64("max-body", api.DefaultMaxBodyBytes, "largest request body in `bytes`")
 	maxQueries := fs.Int("max-queries", api.DefaultMaxQueries, "most queries in one screening request")
 	debugAddr := fs.String("debug-addr", "", "serve Go's pprof profiles on this separate `address` (such as 127.0.0.1:6060); off when empty")
+	dbf := addDBFlags(fs, e, false)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -54,6 +57,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	log := e.log.With("component", "serve")
+	// With a database the alert and recorded-screening routes serve,
+	// authenticated by the store's API keys.
+	var st *store.Store
+	var svc *review.Service
+	if *dbf.db != "" {
+		if st, err = dbf.open(ctx, e); err != nil {
+			return err
+		}
+		defer st.Close()
+		if svc, err = newReview(e, st); err != nil {
+			return err
+		}
+	}
 
 	eng := api.NewEngine(nil)
 	h := api.NewHandler(api.Deps{
@@ -66,6 +82,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		MaxQueries:   *maxQueries,
 		Threshold:    e.cfg.Threshold,
 		Logger:       log,
+		Review:       svc,
+		Store:        st,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -25,6 +25,8 @@ import (
 
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
 	"github.com/chokepoint-dev/chokepoint/internal/match"
+	"github.com/chokepoint-dev/chokepoint/internal/review"
+	"github.com/chokepoint-dev/chokepoint/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -63,6 +65,11 @@ type Deps struct {
 	Threshold float64
 	// Logger receives request failures; nil means slog.Default.
 	Logger *slog.Logger
+	// Review and Store, when set, serve the alert and recorded-screening
+	// routes, authenticated by the store's API keys; without them those
+	// routes answer 503.
+	Review *review.Service
+	Store  *store.Store
 	// Registry receives the metrics; nil means a new registry with the Go
 	// runtime and process collectors. /metrics serves it.
 	Registry *prometheus.Registry
@@ -145,6 +152,8 @@ type ListDetail struct {
 type server struct {
 	engine     *Engine
 	orders     OrderChecker
+	review     *review.Service
+	store      *store.Store
 	keys       [][sha256.Size]byte
 	maxBody    int64
 	maxQueries int
@@ -170,6 +179,8 @@ func newServer(deps Deps) *server {
 	s := &server{
 		engine:     deps.Engine,
 		orders:     deps.Orders,
+		review:     deps.Review,
+		store:      deps.Store,
 		maxBody:    deps.MaxBodyBytes,
 		maxQueries: deps.MaxQueries,
 		threshold:  deps.Threshold,
@@ -200,6 +211,7 @@ func newServer(deps Deps) *server {
 	s.handle("GET /v1/lists", true, s.lists)
 	s.handle("POST /v1/orders/check", true, s.checkOrder)
 	s.handle("GET /v1/openapi.json", true, s.openAPI)
+	s.reviewRoutes()
 	s.handle("GET /healthz", false, s.healthz)
 	s.handle("GET /readyz", false, s.readyz)
 	s.handle("GET /metrics", false, s.metrics.handler(s))

@@ -56,12 +56,14 @@ func (s *Service) change(ctx context.Context, actor store.Actor, reason string, 
 		if err != nil {
 			return err
 		}
-		if version != 0 && before.Version != version {
-			return fmt.Errorf("alert %d is at version %d, not %d: %w", id, before.Version, version, store.ErrVersionConflict)
-		}
+		// A closed alert is reported as closed whatever version the
+		// caller read: that is the news they need.
 		if before.Status == store.AlertClosed {
 			return fmt.Errorf("alert %d: %w (closed %s with outcome %s); a change needs an open alert",
 				id, ErrClosed, before.ClosedAt.Format(time.RFC3339), before.Outcome)
+		}
+		if version != 0 && before.Version != version {
+			return fmt.Errorf("alert %d is at version %d, not %d: %w", id, before.Version, version, store.ErrVersionConflict)
 		}
 		after := before
 		if err := fn(tx, before, &after); err != nil {
