@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chokepoint-dev/chokepoint/internal/match"
 	"github.com/chokepoint-dev/chokepoint/internal/review"
 	"github.com/chokepoint-dev/chokepoint/internal/store"
 )
@@ -40,34 +41,81 @@ func (s *server) asUser(h actorHandler) http.HandlerFunc {
 				Message: "no system of record configured: start serve with --db"})
 			return
 		}
-		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="chokepoint"`)
-			s.writeError(w, r, &Error{Status: http.StatusUnauthorized, Code: "unauthorized",
-				Message: "missing API key: send Authorization: Bearer <key> (chokepoint keys create)"})
-			return
-		}
-		k, err := s.store.LookupKey(r.Context(), strings.TrimSpace(secret))
+		a, err := s.actorOf(r)
 		if err != nil {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="chokepoint"`)
-			msg := "unknown API key"
-			switch {
-			case errors.Is(err, store.ErrKeyRevoked):
-				msg = "API key revoked"
-			case errors.Is(err, store.ErrKeyExpired):
-				msg = "API key expired"
-			case errors.Is(err, store.ErrUserBlocked):
-				msg = "the key's user is disabled"
-			case !errors.Is(err, store.ErrNotFound):
-				s.writeError(w, r, err)
-				return
-			}
-			s.writeError(w, r, &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: msg})
+			s.writeAuthError(w, r, err)
 			return
 		}
-		h(w, r, store.Actor{Name: k.User, Key: k.Prefix, Role: string(k.Role)})
+		h(w, r, a)
 	}
 }
+
+// writeAuthError writes err, with the challenge a 401 carries.
+func (s *server) writeAuthError(w http.ResponseWriter, r *http.Request, err error) {
+	if classify(err).Status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="chokepoint"`)
+	}
+	s.writeError(w, r, err)
+}
+
+// actorOf authenticates the request by its API key in the store.
+func (s *server) actorOf(r *http.Request) (store.Actor, error) {
+	unauthorized := func(msg string) error {
+		return &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: msg}
+	}
+	secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return store.Actor{}, unauthorized("missing API key: send Authorization: Bearer <key> (chokepoint keys create)")
+	}
+	k, err := s.store.LookupKey(r.Context(), strings.TrimSpace(secret))
+	switch {
+	case err == nil:
+		return store.Actor{Name: k.User, Key: k.Prefix, Role: string(k.Role)}, nil
+	case errors.Is(err, store.ErrKeyRevoked):
+		return store.Actor{}, unauthorized("API key revoked")
+	case errors.Is(err, store.ErrKeyExpired):
+		return store.Actor{}, unauthorized("API key expired")
+	case errors.Is(err, store.ErrUserBlocked):
+		return store.Actor{}, unauthorized("the key's user is disabled")
+	case errors.Is(err, store.ErrNotFound):
+		return store.Actor{}, unauthorized("unknown API key")
+	}
+	return store.Actor{}, err
+}
+
+// recorder is the actor of a screening request that asks to record.
+func (s *server) recorder(r *http.Request) (store.Actor, error) {
+	if s.review == nil || s.store == nil {
+		return store.Actor{}, &Error{Status: http.StatusServiceUnavailable, Code: "no_store", Field: "record",
+			Message: "no system of record configured: start serve with --db to record screenings"}
+	}
+	a, err := s.actorOf(r)
+	if err != nil {
+		return a, err
+	}
+	if !review.Allowed(store.Role(a.Role), review.OpScreen) {
+		return a, reviewError(&review.ForbiddenError{Actor: a.Name, Role: a.Role, Op: review.OpScreen})
+	}
+	return a, nil
+}
+
+// record stores the screened queries and says where each went.
+func (s *server) record(r *http.Request, a store.Actor, eng Screener, req *ScreenRequest, results []ScreenResult, threshold float64) ([]RecordedScreening, error) {
+	ms := make([][]match.Match, len(results))
+	for i := range results {
+		ms[i] = results[i].Matches
+	}
+	outs, err := s.review.RecordQueries(r.Context(), a, req.Reason, eng, req.Queries, ms, threshold)
+	if err != nil {
+		return nil, err
+	}
+	rec := make([]RecordedScreening, len(outs))
+	for i, o := range outs {
+		rec[i] = RecordedScreening{ID: req.Queries[i].ID, ScreeningID: o.Screening.ID, AlertID: o.Alert.ID}
+	}
+	return rec, nil
+}
+
 
 // reviewError maps the workflow's errors to statuses: a role that may not
 // act 403, a conflict with another change 409, a closed alert or an

@@ -182,3 +182,43 @@ func TestReviewRoutesWithoutStore(t *testing.T) {
 		t.Errorf("no store: %d %v", code, body)
 	}
 }
+
+func TestScreenRecord(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		s, keys := reviewServer(t, b)
+		body := `{"queries":[{"id":"cust-1","name":"Reza Khalili","dob":"1965-03-04"},{"id":"cust-2","name":"Maschinenbau Voss GmbH"}],"record":true,"reason":"onboarding"}`
+		code, out := call(s, keys["integration1"], "POST", "/v1/screen", body)
+		rec, _ := out["recorded"].([]any)
+		if code != 200 || len(rec) != 2 {
+			t.Fatalf("record: %d %v", code, out)
+		}
+		first := rec[0].(map[string]any)
+		if first["id"] != "cust-1" || first["alert_id"] == nil || rec[1].(map[string]any)["alert_id"] != nil {
+			t.Fatalf("recorded: %v", rec)
+		}
+		code, out = call(s, keys["auditor1"], "GET", fmt.Sprintf("/v1/screenings/%d", int64(first["screening_id"].(float64))), "")
+		if code != 200 || out["subject_kind"] != "query" || out["cause"] != "api" || len(out["hits"].([]any)) != 1 {
+			t.Fatalf("the recorded screening: %d %v", code, out)
+		}
+		// Without recording nothing is stored and no key is needed.
+		code, out = call(s, "", "POST", "/v1/screen", `{"queries":[{"name":"Reza Khalili"}]}`)
+		if code != 200 || out["recorded"] != nil {
+			t.Fatalf("plain screen: %d %v", code, out)
+		}
+		for _, tc := range []struct {
+			key, body string
+			code      int
+			field     string
+		}{
+			{"", body, 401, ""},
+			{keys["auditor1"], body, 403, ""},
+			{keys["integration1"], `{"queries":[{"name":"Reza Khalili"}],"record":true}`, 422, "queries[0].id"},
+		} {
+			code, out := call(s, tc.key, "POST", "/v1/screen", tc.body)
+			errBody, _ := out["error"].(map[string]any)
+			if code != tc.code || (tc.field != "" && errBody["field"] != tc.field) {
+				t.Errorf("%s: %d %v, want %d %s", tc.body, code, out, tc.code, tc.field)
+			}
+		}
+	})
+}

@@ -484,3 +484,53 @@ type Reopening struct {
 	ApprovedBy    string    `json:"approved_by"`
 	SuppressedAt  time.Time `json:"suppressed_at"`
 }
+
+// RecordQueries records API screenings of parties the caller names by
+// their own id (POST /v1/screen with "record": true): each query with its
+// results becomes a screening of subject kind query, and its hits at or
+// above the threshold open or join an alert for that id. All are
+// recorded in one transaction: the response says recorded only if all
+// were.
+func (s *Service) RecordQueries(ctx context.Context, actor store.Actor, reason string, eng Screener, qs []match.Query, results [][]match.Match, threshold float64) ([]Outcome, error) {
+	if err := allow(actor, OpScreen); err != nil {
+		return nil, err
+	}
+	if len(qs) != len(results) {
+		return nil, fmt.Errorf("record queries: %d queries, %d results", len(qs), len(results))
+	}
+	versions := listVersions(eng)
+	scs := make([]store.Screening, len(qs))
+	for i, q := range qs {
+		if strings.TrimSpace(q.ID) == "" {
+			return nil, &InputError{Field: fmt.Sprintf("queries[%d].id", i), Msg: "required when recording: the id names the party the alert is about"}
+		}
+		input, err := json.Marshal(q)
+		if err != nil {
+			return nil, err
+		}
+		sc := store.Screening{SubjectKind: "query", SubjectID: q.ID, Cause: CauseAPI, Input: input,
+			ListVersions: versions, EngineVersion: s.cfg.EngineVersion, Threshold: threshold}
+		for _, m := range results[i] {
+			h, err := s.hitOf(eng, m)
+			if err != nil {
+				return nil, err
+			}
+			sc.Hits = append(sc.Hits, h)
+		}
+		scs[i] = sc
+	}
+	out := make([]Outcome, len(qs))
+	err := s.store.Write(ctx, actor, reason, func(tx *store.Tx) error {
+		for i := range scs {
+			sc := scs[i]
+			sc.Hits = slices.Clone(sc.Hits)
+			o, err := s.recordTx(ctx, tx, sc, nil, nil)
+			if err != nil {
+				return err
+			}
+			out[i] = o
+		}
+		return nil
+	})
+	return out, err
+}

@@ -11,7 +11,7 @@ CREATE TABLE list_entries (
 
 CREATE TABLE alerts (
     id           INTEGER PRIMARY KEY,
-    subject_kind TEXT NOT NULL CHECK (subject_kind IN ('counterparty', 'order')),
+    subject_kind TEXT NOT NULL CHECK (subject_kind IN ('counterparty', 'order', 'query')),
     subject_id   TEXT NOT NULL,
     status       TEXT NOT NULL CHECK (status IN ('open', 'in_review', 'escalated', 'awaiting_approval', 'closed')),
     priority     INTEGER NOT NULL CHECK (priority BETWEEN 1 AND 4),
@@ -23,7 +23,8 @@ CREATE TABLE alerts (
     updated_at   TEXT NOT NULL,
     closed_at    TEXT
 );
--- One open alert per counterparty or order: new hits join it.
+-- One open alert per counterparty, order or API-screened party id: new
+-- hits join it.
 CREATE UNIQUE INDEX alerts_one_open ON alerts (subject_kind, subject_id) WHERE status <> 'closed';
 -- The work lists: each filter leads an index that ends in the list order
 -- (priority, due date, id), so a page is read in order without sorting.
