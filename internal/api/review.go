@@ -116,7 +116,6 @@ func (s *server) record(r *http.Request, a store.Actor, eng Screener, req *Scree
 	return rec, nil
 }
 
-
 // reviewError maps the workflow's errors to statuses: a role that may not
 // act 403, a conflict with another change 409, a closed alert or an
 // approval of one's own decision 409, bad input 422 naming the field,
