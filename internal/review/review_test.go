@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -446,4 +447,54 @@ func TestPriority(t *testing.T) {
 			t.Errorf("%+v: priority %d, want %d", tc, got, tc.want)
 		}
 	}
+}
+
+// TestConcurrentChanges races changes to one alert: of those made on the
+// same version exactly one wins and the others get a conflict; those made
+// without a version all land, one after another, none lost.
+func TestConcurrentChanges(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		f := setup(t, b)
+		a := f.screen(t, "C1").Alert
+		const n = 8
+		errs := make(chan error, n)
+		for i := range n {
+			go func() {
+				who := []string{"alice", "bob"}[i%2]
+				_, err := f.svc.Assign(f.ctx, f.admin, "", a.ID, a.Version, who)
+				errs <- err
+			}()
+		}
+		wins := 0
+		for range n {
+			switch err := <-errs; {
+			case err == nil:
+				wins++
+			case !errors.Is(err, store.ErrVersionConflict):
+				t.Fatalf("unexpected: %v", err)
+			}
+		}
+		if wins != 1 {
+			t.Fatalf("%d changes on version %d won, want 1", wins, a.Version)
+		}
+		for range n {
+			go func() {
+				_, err := f.svc.Escalate(f.ctx, f.bob, "second opinion", a.ID, 0, "")
+				errs <- err
+			}()
+		}
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, _ := f.st.Alert(f.ctx, a.ID)
+		if got.Version != a.Version+1+n {
+			t.Fatalf("version %d after %d changes from %d: a change was lost", got.Version, n+1, a.Version)
+		}
+		hist, err := f.st.ObjectHistory(f.ctx, "alert", fmt.Sprint(a.ID))
+		if err != nil || len(hist) != 2+n { // open, assign, n escalations
+			t.Fatalf("%d alert events, want %d (%v)", len(hist), 2+n, err)
+		}
+	})
 }
