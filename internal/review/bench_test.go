@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -51,7 +52,8 @@ func benchParties(b *testing.B, st *store.Store, n int) []store.CounterpartyVers
 // BenchmarkRecordScreening measures recorded screenings per second: each
 // op screens one counterparty and stores the screening, its hits and any
 // alert with their audit events. "single" commits each screening on its
-// own (an API call with record: true); "batch100" commits a hundred at a
+// own (an API call with record: true), "parallel16" the same from 16
+// goroutines at once; "batch100" commits a hundred at a
 // time (parties screen --all).
 func BenchmarkRecordScreening(b *testing.B) {
 	benchBackends(b, func(b *testing.B, dsn string) {
@@ -73,6 +75,22 @@ func BenchmarkRecordScreening(b *testing.B) {
 				}
 				i++
 			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "screenings/s")
+		})
+		// parallel is many API requests with record: true at once, each
+		// its own write.
+		b.Run("parallel16", func(b *testing.B) {
+			var next atomic.Int64
+			b.SetParallelism(8) // 16 writers on 2 cores
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					i := int(next.Add(1))
+					if _, err := svc.ScreenCounterparty(ctx, actor, "", eng, parties[i%len(parties)].ExternalID, review.CauseOnDemand); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "screenings/s")
 		})
 		b.Run("batch100", func(b *testing.B) {
