@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -47,28 +46,28 @@ func TestAlertsCLI(t *testing.T) {
 			t.Fatalf("list: %v %v", alerts, err)
 		}
 		var a store.Alert
-		if err := json.Unmarshal([]byte(must("alerts", "show", jsonID(alerts[0].ID), "--json", "--as", "dave")), &a); err != nil || len(a.Hits) == 0 {
+		if err := json.Unmarshal([]byte(must("alerts", "show", id(alerts[0].ID), "--json", "--as", "dave")), &a); err != nil || len(a.Hits) == 0 {
 			t.Fatalf("show: %+v %v", a, err)
 		}
 		if a.Priority != 1 || !a.Hits[0].Blocking || a.Hits[0].EntityID != "us_ofac_sdn:33596" {
 			t.Fatalf("the SDN hit on Abdollah Mehrabi: %+v", a.Hits[0])
 		}
-		hit := jsonID(a.Hits[0].ID)
-		fails("may not disposition", "alerts", "disposition", jsonID(a.ID), "--hit", hit, "--verdict", "false_positive",
+		hit := id(a.Hits[0].ID)
+		fails("may not disposition", "alerts", "disposition", id(a.ID), "--hit", hit, "--verdict", "false_positive",
 			"--reason-code", "different_dob", "--as", "dave")
-		fails("reason_code", "alerts", "disposition", jsonID(a.ID), "--hit", hit, "--verdict", "false_positive",
+		fails("reason_code", "alerts", "disposition", id(a.ID), "--hit", hit, "--verdict", "false_positive",
 			"--reason-code", "looks_fine", "--as", "alice")
-		must("alerts", "disposition", jsonID(a.ID), "--hit", hit, "--verdict", "false_positive", "--reason-code", "different_dob",
+		must("alerts", "disposition", id(a.ID), "--hit", hit, "--verdict", "false_positive", "--reason-code", "different_dob",
 			"--comment", "customer born 1971, passport seen", "--suppress", "--version", "1", "--as", "alice", "--reason", "KYC file")
-		if err := json.Unmarshal([]byte(must("alerts", "show", jsonID(a.ID), "--json", "--as", "alice")), &a); err != nil {
+		if err := json.Unmarshal([]byte(must("alerts", "show", id(a.ID), "--json", "--as", "alice")), &a); err != nil {
 			t.Fatal(err)
 		}
-		d := jsonID(a.Dispositions[0].ID)
-		fails("may not approve", "alerts", "approve", jsonID(a.ID), "--disposition", d, "--as", "alice")
-		fails("changed by someone else", "alerts", "close", jsonID(a.ID), "--version", "1", "--as", "alice")
-		must("alerts", "approve", jsonID(a.ID), "--disposition", d, "--as", "bob", "--note", "agreed")
-		must("alerts", "close", jsonID(a.ID), "--as", "alice")
-		fails("closed", "alerts", "disposition", jsonID(a.ID), "--hit", hit, "--verdict", "true_match", "--reason-code", "other",
+		d := id(a.Dispositions[0].ID)
+		fails("may not approve", "alerts", "approve", id(a.ID), "--disposition", d, "--as", "alice")
+		fails("changed by someone else", "alerts", "close", id(a.ID), "--version", "1", "--as", "alice")
+		must("alerts", "approve", id(a.ID), "--disposition", d, "--as", "bob", "--note", "agreed")
+		must("alerts", "close", id(a.ID), "--as", "alice")
+		fails("closed", "alerts", "disposition", id(a.ID), "--hit", hit, "--verdict", "true_match", "--reason-code", "other",
 			"--comment", "x", "--as", "alice")
 		if out := must("parties", "screen", "C-1001", "--as", "alice"); !strings.HasPrefix(out, "1 screened, 0 new hits to review, 0 with an open alert") {
 			t.Fatalf("suppressed hit alerted again: %q", out)
@@ -79,4 +78,3 @@ func TestAlertsCLI(t *testing.T) {
 	})
 }
 
-func jsonID(id int64) string { return strconv.FormatInt(id, 10) }
