@@ -77,4 +77,3 @@ func TestAlertsCLI(t *testing.T) {
 		}
 	})
 }
-

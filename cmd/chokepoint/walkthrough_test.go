@@ -135,7 +135,7 @@ func TestWalkthrough(t *testing.T) {
 		}
 		var seq int64
 		db.QueryRow(`SELECT MIN(seq) FROM audit_events WHERE action = 'disposition.effective'`).Scan(&seq)
-		if _, err := db.Exec(`UPDATE audit_events SET actor = 'alicf' WHERE seq = `+id(seq)); err != nil {
+		if _, err := db.Exec(`UPDATE audit_events SET actor = 'alicf' WHERE seq = ` + id(seq)); err != nil {
 			t.Fatal(err)
 		}
 		code, out, _ := run1("audit", "verify")
