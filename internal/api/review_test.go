@@ -1,12 +1,14 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +22,7 @@ import (
 
 // reviewServer serves the review routes over a fresh database holding one
 // counterparty named like an SDN person, and returns a key per role.
-func reviewServer(t *testing.T, b storetest.Backend) (*server, map[string]string) {
+func reviewServer(t testing.TB, b storetest.Backend) (*server, map[string]string) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, b.DSN)
@@ -220,5 +222,37 @@ func TestScreenRecord(t *testing.T) {
 				t.Errorf("%s: %d %v, want %d %s", tc.body, code, out, tc.code, tc.field)
 			}
 		}
+	})
+}
+
+// FuzzReviewRoutes sends any body, as any role, to the alert routes over
+// a SQLite store holding one alert: bad input gets a 4xx, never a 500.
+func FuzzReviewRoutes(f *testing.F) {
+	s, keys := reviewServer(f, storetest.Backend{Name: "sqlite", DSN: storetest.SQLite(f)})
+	if code, _ := call(s, keys["integration1"], "POST", "/v1/counterparties/C1/screen", ""); code != 200 {
+		f.Fatalf("screen: %d", code)
+	}
+	roles := []string{"admin1", "analyst1", "analyst2", "reviewer1", "auditor1", "integration1"}
+	f.Add(uint8(1), "dispositions", []byte(`{"version":1,"hit_id":1,"verdict":"false_positive","reason_code":"common_name","suppress":true}`))
+	f.Add(uint8(3), "approvals", []byte(`{"disposition_id":1,"approve":true}`))
+	f.Add(uint8(0), "assign", []byte(`{"assignee":"analyst1","version":-3}`))
+	f.Add(uint8(2), "close", []byte(`{"outcome":"released"}`))
+	f.Add(uint8(1), "escalate", []byte(`{"to":"nobody","reason":"x"}`))
+	f.Add(uint8(4), "", []byte(``))
+	f.Fuzz(func(t *testing.T, role uint8, route string, body []byte) {
+		path := "/v1/alerts/1"
+		method := "GET"
+		if route != "" {
+			path, method = path+"/"+route, "POST"
+		}
+		req := httptest.NewRequest(method, "http://x/", bytes.NewReader(body))
+		req.URL.Path = path
+		req.Header.Set("Authorization", "Bearer "+keys[roles[int(role)%len(roles)]])
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		res := rec.Result()
+		out, _ := io.ReadAll(res.Body)
+		checkNever500(t, res.StatusCode, out, res)
 	})
 }
