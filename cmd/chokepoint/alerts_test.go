@@ -72,6 +72,14 @@ func TestAlertsCLI(t *testing.T) {
 		if out := must("parties", "screen", "C-1001", "--as", "alice"); !strings.HasPrefix(out, "1 screened, 0 new hits to review, 0 with an open alert") {
 			t.Fatalf("suppressed hit alerted again: %q", out)
 		}
+		// An order check recorded opens the order's alert.
+		order := filepath.Join("..", "..", "examples", "listed-party-mehrabi.json")
+		fails("--record needs --as USER", "check", "--record", "--no-history", order)
+		must("check", "--record", "--no-history", "--as", "alice", order)
+		if err := json.Unmarshal([]byte(must("alerts", "list", "--order", "EX-005-LISTED-CONSIGNEE", "--json", "--as", "dave")), &alerts); err != nil ||
+			len(alerts) != 1 || alerts[0].Priority != 1 {
+			t.Fatalf("order alert: %+v %v", alerts, err)
+		}
 		if out := must("audit", "verify"); !strings.Contains(out, "intact") {
 			t.Fatalf("audit: %q", out)
 		}
