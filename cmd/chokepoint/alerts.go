@@ -244,13 +244,14 @@ func runPartiesScreen(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "parties screen", partiesSynopsis)
 	wf := addWorkflowFlags(fs, e)
 	all := fs.Bool("all", false, "screen every stored counterparty")
+	unscreened := fs.Bool("unscreened", false, "screen the counterparties created or changed since their last screening")
 	batch := fs.Int("batch", 200, "screenings recorded per transaction")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	if *all == (len(pos) > 0) {
-		return &usageError{"parties screen takes external ids or --all, not both or neither"}
+	if n := btoi(*all) + btoi(*unscreened) + btoi(len(pos) > 0); n != 1 {
+		return &usageError{"parties screen takes external ids, --all or --unscreened: one of them"}
 	}
 	if *batch <= 0 {
 		return &usageError{"--batch: want a positive number"}
@@ -261,10 +262,14 @@ func runPartiesScreen(ctx context.Context, e *env, args []string) error {
 	}
 	defer s.Close()
 	ids := pos
-	if *all {
-		if ids, err = s.CounterpartyIDs(ctx); err != nil {
-			return err
-		}
+	switch {
+	case *all:
+		ids, err = s.CounterpartyIDs(ctx)
+	case *unscreened:
+		ids, err = s.UnscreenedCounterparties(ctx)
+	}
+	if err != nil {
+		return err
 	}
 	eng, err := loadEngine(ctx, e)
 	if err != nil {
@@ -308,7 +313,12 @@ func runPartiesScreen(ctx context.Context, e *env, args []string) error {
 			}
 			return err
 		}
-		sc, err := svc.PrepareCounterparty(eng, cv, review.CauseOnDemand)
+		cause := review.CauseOnDemand
+		if *unscreened {
+			// Never screened in this version: it is new or it changed.
+			cause = map[bool]string{true: review.CauseCreate, false: review.CauseChange}[cv.Version == 1]
+		}
+		sc, err := svc.PrepareCounterparty(eng, cv, cause)
 		if err != nil {
 			return err
 		}
@@ -326,4 +336,11 @@ func runPartiesScreen(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "%d screened, %d new hits to review, %d with an open alert (%d alerts); %.1f s\n",
 		screened, hits, alerted, len(alerts), time.Since(start).Seconds())
 	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -37,9 +37,13 @@ func TestAlertsCLI(t *testing.T) {
 		dbRun(t, b.DSN, "parties", "import", filepath.Join("..", "..", "examples", "customers.csv"))
 		fails("--as USER is required", "parties", "screen", "--all")
 		fails("may not screen", "parties", "screen", "--all", "--as", "dave")
-		out := must("parties", "screen", "--all", "--as", "alice")
+		out := must("parties", "screen", "--unscreened", "--as", "alice")
 		if !strings.HasPrefix(out, "10 screened") {
 			t.Fatalf("screen: %q", out)
+		}
+		// Screened once, nothing is left unscreened until a party changes.
+		if out := must("parties", "screen", "--unscreened", "--as", "alice"); !strings.HasPrefix(out, "0 screened") {
+			t.Fatalf("second unscreened run: %q", out)
 		}
 		var alerts []store.Alert
 		if err := json.Unmarshal([]byte(must("alerts", "list", "--counterparty", "C-1001", "--json", "--as", "dave")), &alerts); err != nil || len(alerts) != 1 {

@@ -14,7 +14,7 @@ import (
 
 const partiesSynopsis = `parties import FILE [--format csv|jsonl] [--batch N] [--reason WHY] [--json]
        chokepoint parties show ID [--history] [--json]
-       chokepoint parties screen ID... | --all [--batch N] --as USER [--reason WHY]`
+       chokepoint parties screen ID... | --all | --unscreened [--batch N] --as USER [--reason WHY]`
 
 // runParties imports and shows counterparties in the system of record.
 func runParties(ctx context.Context, e *env, args []string) error {

@@ -498,3 +498,22 @@ func TestConcurrentChanges(t *testing.T) {
 		}
 	})
 }
+
+func TestUnscreenedCounterparties(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		f := setup(t, b)
+		ids, err := f.st.UnscreenedCounterparties(f.ctx)
+		if err != nil || strings.Join(ids, ",") != "C1,C2,C3" {
+			t.Fatalf("before screening: %v %v", ids, err)
+		}
+		f.screen(t, "C1")
+		f.screen(t, "C2")
+		if _, err := f.st.PutCounterparty(f.ctx, f.ops, "", store.Counterparty{ExternalID: "C2", Type: "organisation",
+			Name: "Acme Tooling GmbH", Country: "AT"}); err != nil {
+			t.Fatal(err)
+		}
+		if ids, _ := f.st.UnscreenedCounterparties(f.ctx); strings.Join(ids, ",") != "C2,C3" {
+			t.Fatalf("after screening C1, C2 and changing C2: %v", ids)
+		}
+	})
+}

@@ -51,6 +51,8 @@ CREATE TABLE screenings (
     created_by      TEXT NOT NULL
 );
 CREATE INDEX screenings_by_subject ON screenings (subject_kind, subject_id, id);
+-- Finds the counterparty versions never screened (parties screen --unscreened).
+CREATE INDEX screenings_by_version ON screenings (subject_kind, subject_id, subject_version);
 
 CREATE TABLE suppressions (
     id                   INTEGER PRIMARY KEY,
