@@ -344,3 +344,63 @@ func btoi(b bool) int {
 	}
 	return 0
 }
+
+const suppressionsSynopsis = `suppressions list [--counterparty ID] [--json] --as USER
+       chokepoint suppressions revoke ID --reason WHY --as USER`
+
+// runSuppressions lists and revokes suppressions.
+func runSuppressions(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 {
+		return &usageError{"suppressions needs a subcommand: list or revoke"}
+	}
+	sub, args := args[0], args[1:]
+	fs := newFlagSet(e, "suppressions "+sub, suppressionsSynopsis)
+	wf := addWorkflowFlags(fs, e)
+	asJSON := fs.Bool("json", false, "print JSON")
+	cp := fs.String("counterparty", "", "only this counterparty's")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	var id int64
+	switch {
+	case sub == "list" && len(pos) == 0:
+	case sub == "revoke" && len(pos) == 1:
+		if id, err = strconv.ParseInt(pos[0], 10, 64); err != nil || id <= 0 {
+			return &usageError{fmt.Sprintf("suppression id %q: want a positive number", pos[0])}
+		}
+	case sub == "list" || sub == "revoke":
+		return &usageError{fmt.Sprintf("suppressions %s: wrong number of arguments", sub)}
+	default:
+		return &usageError{fmt.Sprintf("unknown suppressions subcommand %q (want list or revoke)", sub)}
+	}
+	s, svc, actor, err := wf.open(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var sps []store.Suppression
+	if sub == "revoke" {
+		sp, err := svc.RevokeSuppression(ctx, actor, wf.why(), id)
+		if err != nil {
+			return err
+		}
+		sps = append(sps, sp)
+	} else if sps, err = svc.Suppressions(ctx, actor, *cp); err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(e.stdout, sps)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tCOUNTERPARTY\tENTITY\tSTATUS\tREASON\tBY\tAPPROVED BY\tEXPIRES\tENDED")
+	for _, sp := range sps {
+		ended := "-"
+		if !sp.EndedAt.IsZero() {
+			ended = sp.EndedAt.Format("2006-01-02") + " " + sp.EndReason
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", sp.ID, sp.CounterpartyID, sp.EntityID, sp.Status, sp.ReasonCode,
+			sp.CreatedBy, sp.ApprovedBy, sp.ExpiresAt.Format("2006-01-02"), ended)
+	}
+	return tw.Flush()
+}

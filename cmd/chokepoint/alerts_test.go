@@ -76,6 +76,17 @@ func TestAlertsCLI(t *testing.T) {
 		if out := must("parties", "screen", "C-1001", "--as", "alice"); !strings.HasPrefix(out, "1 screened, 0 new hits to review, 0 with an open alert") {
 			t.Fatalf("suppressed hit alerted again: %q", out)
 		}
+		var sps []store.Suppression
+		if err := json.Unmarshal([]byte(must("suppressions", "list", "--counterparty", "C-1001", "--json", "--as", "dave")), &sps); err != nil ||
+			len(sps) != 1 || sps[0].Status != "active" || sps[0].ApprovedBy != "bob" {
+			t.Fatalf("suppressions: %+v %v", sps, err)
+		}
+		fails("may not approve", "suppressions", "revoke", id(sps[0].ID), "--reason", "doubt", "--as", "alice")
+		must("suppressions", "revoke", id(sps[0].ID), "--reason", "adverse media", "--as", "bob")
+		if out := must("parties", "screen", "C-1001", "--as", "alice"); !strings.Contains(out, "1 with an open alert") {
+			t.Fatalf("revoked suppression still holds: %q", out)
+		}
+
 		// An order check recorded opens the order's alert.
 		order := filepath.Join("..", "..", "examples", "listed-party-mehrabi.json")
 		fails("--record needs --as USER", "check", "--record", "--no-history", order)

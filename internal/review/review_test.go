@@ -517,3 +517,34 @@ func TestUnscreenedCounterparties(t *testing.T) {
 		}
 	})
 }
+
+func TestRevokeSuppression(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		f := setup(t, b)
+		a, _ := clearWithSuppression(t, f)
+		if _, err := f.svc.Close(f.ctx, f.alice, "", a.ID, 0, ""); err != nil {
+			t.Fatal(err)
+		}
+		sups, err := f.svc.Suppressions(f.ctx, f.dave, "C1")
+		if err != nil || len(sups) != 1 {
+			t.Fatalf("suppressions: %v %v", sups, err)
+		}
+		if _, err := f.svc.RevokeSuppression(f.ctx, f.alice, "doubt", sups[0].ID); !isForbidden(err) {
+			t.Fatalf("analyst revoked: %v", err)
+		}
+		var ie *review.InputError
+		if _, err := f.svc.RevokeSuppression(f.ctx, f.bob, "", sups[0].ID); !errors.As(err, &ie) {
+			t.Fatalf("revoke without a reason: %v", err)
+		}
+		sp, err := f.svc.RevokeSuppression(f.ctx, f.bob, "adverse media on the customer", sups[0].ID)
+		if err != nil || sp.Status != store.SuppressionRevoked || sp.EndReason == "" {
+			t.Fatalf("revoke: %+v %v", sp, err)
+		}
+		if _, err := f.svc.RevokeSuppression(f.ctx, f.bob, "again", sups[0].ID); !errors.As(err, &ie) {
+			t.Fatalf("second revoke: %v", err)
+		}
+		if out := f.screen(t, "C1"); out.Alert.ID == 0 {
+			t.Fatal("a revoked suppression still holds")
+		}
+	})
+}

@@ -364,3 +364,40 @@ func orUndecided(v string) string {
 	}
 	return v
 }
+
+// Suppressions lists the counterparty's suppressions (all when empty),
+// newest first.
+func (s *Service) Suppressions(ctx context.Context, actor store.Actor, counterparty string) ([]store.Suppression, error) {
+	if err := allow(actor, OpRead); err != nil {
+		return nil, err
+	}
+	return s.store.Suppressions(ctx, counterparty)
+}
+
+// RevokeSuppression withdraws an active suppression, so that the hit
+// alerts again at the next screening. Withdrawing is the cautious
+// direction, so one reviewer (or admin) may do it alone, with a reason.
+func (s *Service) RevokeSuppression(ctx context.Context, actor store.Actor, reason string, id int64) (store.Suppression, error) {
+	if err := allow(actor, OpApprove); err != nil {
+		return store.Suppression{}, err
+	}
+	if strings.TrimSpace(reason) == "" {
+		return store.Suppression{}, &InputError{"reason", "revoking a suppression needs a reason"}
+	}
+	var out store.Suppression
+	err := s.store.Write(ctx, actor, reason, func(tx *store.Tx) error {
+		sp, err := tx.Suppression(ctx, id)
+		if err != nil {
+			return err
+		}
+		if sp.Status != store.SuppressionActive {
+			return &InputError{"id", fmt.Sprintf("suppression %d is %s, not active", id, sp.Status)}
+		}
+		if err := tx.EndSuppression(ctx, sp, store.SuppressionRevoked, reason); err != nil {
+			return err
+		}
+		out, err = tx.Suppression(ctx, id)
+		return err
+	})
+	return out, err
+}

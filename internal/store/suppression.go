@@ -153,3 +153,15 @@ func (s *Store) Suppressions(ctx context.Context, counterparty string) ([]Suppre
 	}
 	return scanSuppressions(ctx, s.read, `WHERE s.counterparty_id = $1 ORDER BY s.id DESC`, counterparty)
 }
+
+// Suppression returns one suppression, locked for this transaction.
+func (t *Tx) Suppression(ctx context.Context, id int64) (Suppression, error) {
+	sps, err := scanSuppressions(ctx, t.tx, `WHERE s.id = $1`+t.s.forUpdate(), id)
+	if err != nil {
+		return Suppression{}, err
+	}
+	if len(sps) == 0 {
+		return Suppression{}, fmt.Errorf("suppression %d: %w", id, ErrNotFound)
+	}
+	return sps[0], nil
+}
