@@ -28,6 +28,8 @@ func (s *server) reviewRoutes() {
 	s.handle("POST /v1/counterparties/{id}/screen", false, s.asUser(s.screenCounterparty))
 	s.handle("GET /v1/counterparties/{id}/screenings", false, s.asUser(s.counterpartyScreenings))
 	s.handle("GET /v1/screenings/{id}", false, s.asUser(s.getScreening))
+	s.handle("GET /v1/suppressions", false, s.asUser(s.listSuppressions))
+	s.handle("POST /v1/suppressions/{id}/revoke", false, s.asUser(s.revokeSuppression))
 }
 
 type actorHandler func(w http.ResponseWriter, r *http.Request, a store.Actor)
@@ -361,4 +363,51 @@ func (s *server) getScreening(w http.ResponseWriter, r *http.Request, a store.Ac
 		return
 	}
 	s.writeJSON(w, http.StatusOK, sc)
+}
+
+func (s *server) listSuppressions(w http.ResponseWriter, r *http.Request, a store.Actor) {
+	for k := range r.URL.Query() {
+		if k != "counterparty" {
+			s.writeError(w, r, &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: k, Message: "unknown filter; want counterparty"})
+			return
+		}
+	}
+	sps, err := s.review.Suppressions(r.Context(), a, r.URL.Query().Get("counterparty"))
+	if err != nil {
+		s.writeError(w, r, reviewError(err))
+		return
+	}
+	if sps == nil {
+		sps = []store.Suppression{}
+	}
+	s.writeJSON(w, http.StatusOK, map[string]any{"suppressions": sps})
+}
+
+// RevokeRequest is the body of POST /v1/suppressions/{id}/revoke.
+type RevokeRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (s *server) revokeSuppression(w http.ResponseWriter, r *http.Request, a store.Actor) {
+	id, err := pathID(r, "suppression")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := s.readBody(w, r, &buf); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var req RevokeRequest
+	if err := decodeBody(buf.Bytes(), &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	sp, err := s.review.RevokeSuppression(r.Context(), a, req.Reason, id)
+	if err != nil {
+		s.writeError(w, r, reviewError(err))
+		return
+	}
+	s.writeJSON(w, http.StatusOK, sp)
 }

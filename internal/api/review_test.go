@@ -169,6 +169,21 @@ func TestReviewRoutes(t *testing.T) {
 		if scs, _ := body["screenings"].([]any); code != 200 || len(scs) != 3 {
 			t.Fatalf("screenings: %d %d", code, len(scs))
 		}
+		code, body = call(s, keys["auditor1"], "GET", "/v1/suppressions?counterparty=C1", "")
+		sps, _ := body["suppressions"].([]any)
+		if code != 200 || len(sps) != 1 {
+			t.Fatalf("suppressions: %d %v", code, body)
+		}
+		revoke := fmt.Sprintf("/v1/suppressions/%d/revoke", int64(sps[0].(map[string]any)["id"].(float64)))
+		if code, _ := call(s, keys["analyst1"], "POST", revoke, `{"reason":"doubt"}`); code != 403 {
+			t.Errorf("analyst revoked: %d", code)
+		}
+		if code, body := call(s, keys["reviewer2"], "POST", revoke, `{}`); code != 422 || body["error"].(map[string]any)["field"] != "reason" {
+			t.Errorf("revoke without reason: %d %v", code, body)
+		}
+		if code, body := call(s, keys["reviewer2"], "POST", revoke, `{"reason":"adverse media"}`); code != 200 || body["status"] != "revoked" {
+			t.Errorf("revoke: %d %v", code, body)
+		}
 		if code, _ := call(s, keys["integration1"], "GET", "/v1/screenings/1", ""); code != 403 {
 			t.Errorf("integration read a screening: %d", code)
 		}
