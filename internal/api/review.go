@@ -249,6 +249,15 @@ type ChangeRequest struct {
 	Outcome       string `json:"outcome,omitempty"`
 }
 
+// readJSON reads and strictly decodes a JSON request body into dst.
+func (s *server) readJSON(w http.ResponseWriter, r *http.Request, dst any) error {
+	var buf bytes.Buffer
+	if err := s.readBody(w, r, &buf); err != nil {
+		return err
+	}
+	return decodeBody(buf.Bytes(), dst)
+}
+
 type changeFunc func(r *http.Request, a store.Actor, id int64, c ChangeRequest) (store.Alert, error)
 
 func (s *server) alertChange(fn changeFunc) actorHandler {
@@ -258,13 +267,8 @@ func (s *server) alertChange(fn changeFunc) actorHandler {
 			s.writeError(w, r, err)
 			return
 		}
-		var buf bytes.Buffer
-		if err := s.readBody(w, r, &buf); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
 		var c ChangeRequest
-		if err := decodeBody(buf.Bytes(), &c); err != nil {
+		if err := s.readJSON(w, r, &c); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
@@ -394,13 +398,8 @@ func (s *server) revokeSuppression(w http.ResponseWriter, r *http.Request, a sto
 		s.writeError(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := s.readBody(w, r, &buf); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	var req RevokeRequest
-	if err := decodeBody(buf.Bytes(), &req); err != nil {
+	if err := s.readJSON(w, r, &req); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -366,18 +366,23 @@ func (t *Tx) CounterpartyVersion(ctx context.Context, externalID string, version
 // CounterpartyIDs returns the external ids of every counterparty, in
 // order, for a full re-screen.
 func (s *Store) CounterpartyIDs(ctx context.Context) ([]string, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT external_id FROM counterparties ORDER BY external_id`)
+	return queryStrings(ctx, s.read, `SELECT external_id FROM counterparties ORDER BY external_id`)
+}
+
+// queryStrings returns the one text column of a query's rows.
+func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var v string
+		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}
-		out = append(out, id)
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }

@@ -302,21 +302,12 @@ func (b *dbBool) Scan(v any) error {
 // whose newest version has no recorded screening yet (created or changed
 // since they were last screened), in order.
 func (s *Store) UnscreenedCounterparties(ctx context.Context) ([]string, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT c.external_id FROM counterparties c
+	ids, err := queryStrings(ctx, s.read, `SELECT c.external_id FROM counterparties c
 		WHERE NOT EXISTS (SELECT 1 FROM screenings s WHERE s.subject_kind = 'counterparty'
 			AND s.subject_id = c.external_id AND s.subject_version = c.current_version)
 		ORDER BY c.external_id`)
 	if err != nil {
 		return nil, fmt.Errorf("unscreened counterparties: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return ids, nil
 }
