@@ -195,6 +195,16 @@ func runAlerts(ctx context.Context, e *env, args []string) error {
 		return writeJSON(e.stdout, a)
 	}
 	printAlert(e, a)
+	if a.SubjectKind == "counterparty" {
+		blk, blocked, err := s.CounterpartyBlock(ctx, a.SubjectID)
+		if err != nil {
+			return err
+		}
+		if blocked {
+			fmt.Fprintf(e.stdout, "  counterparty %s BLOCKED since %s by %s: true match on %s (alert %d)\n", a.SubjectID,
+				blk.BlockedAt.Format(time.RFC3339), blk.BlockedBy, blk.EntityID, blk.AlertID)
+		}
+	}
 	return nil
 }
 
