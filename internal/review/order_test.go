@@ -60,5 +60,13 @@ func TestRecordOrder(t *testing.T) {
 		if len(list) != 1 {
 			t.Fatalf("%d alerts for the order", len(list))
 		}
+		// A cleared order records its near match and alerts nobody.
+		clear := &orders.Report{OrderID: "SO-78", Decision: orders.Clear, RulesVersion: "test", Findings: []orders.Finding{{
+			Rule: "party_near_match", Severity: "info", Reason: "weak similarity",
+			Evidence: orders.Evidence{Field: "parties[1].name", EntityID: "us_ofac_sdn:9001", ListSource: "us_ofac_sdn", Score: 0.7}}}}
+		quiet, err := f.svc.RecordOrder(f.ctx, f.ian, "", f.eng, o, clear)
+		if err != nil || quiet.Alert.ID != 0 || len(quiet.Screening.Hits) != 1 || quiet.Screening.Hits[0].State != store.HitBelowThreshold {
+			t.Fatalf("cleared order: %+v %v", quiet, err)
+		}
 	})
 }

@@ -297,10 +297,13 @@ func (s *Service) record(ctx context.Context, actor store.Actor, reason string, 
 // alerting, perhaps because its suppression lapsed), opens or joins the
 // subject's alert, and stores the screening.
 func (s *Service) recordTx(ctx context.Context, tx *store.Tx, sc store.Screening, cv *store.CounterpartyVersion, r *orders.Report) (Outcome, error) {
+	orderAlert := r != nil && (r.Decision == orders.DecisionReview || r.Decision == orders.DecisionBlock)
 	var alerting []int
 	for i := range sc.Hits {
 		h := &sc.Hits[i]
-		if h.Score < sc.Threshold && sc.SubjectKind != "order" {
+		// An order's hits come from its findings and alert with its
+		// decision: a cleared order alerts nobody.
+		if (r == nil && h.Score < sc.Threshold) || (r != nil && !orderAlert) {
 			h.State = store.HitBelowThreshold
 			continue
 		}
@@ -312,7 +315,6 @@ func (s *Service) recordTx(ctx context.Context, tx *store.Tx, sc store.Screening
 			return Outcome{}, err
 		}
 	}
-	orderAlert := r != nil && (r.Decision == orders.DecisionReview || r.Decision == orders.DecisionBlock)
 	if len(alerting) == 0 && !orderAlert {
 		return Outcome{Screening: sc}, tx.RecordScreening(ctx, &sc)
 	}

@@ -204,10 +204,8 @@ type AlertFilter struct {
 	SubjectID   string
 	// Open selects the alerts that are not closed, when Status is empty.
 	Open bool
-	// Limit caps the result (default 50, at most 1000); AfterID pages on
-	// from the last alert of the previous page.
+	// Limit caps the result (default 50, at most 1000).
 	Limit int
-	After *Alert
 }
 
 // Alerts returns the alerts that pass f, most urgent first: priority,
@@ -238,11 +236,6 @@ func (s *Store) Alerts(ctx context.Context, f AlertFilter) ([]Alert, error) {
 		}
 		arg("subject_kind = $%d", kind)
 		arg("subject_id = $%d", f.SubjectID)
-	}
-	if a := f.After; a != nil {
-		args = append(args, a.Priority, s.ts(a.DueAt), a.ID)
-		n := len(args)
-		where = append(where, fmt.Sprintf("(priority, due_at, id) > ($%d, $%d, $%d)", n-2, n-1, n))
 	}
 	limit := f.Limit
 	if limit <= 0 {
