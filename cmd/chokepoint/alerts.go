@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -229,7 +231,7 @@ func printAlert(e *env, a store.Alert) {
 		}
 		fmt.Fprintf(w, "    %s\n", h.Explanation)
 		if h.Reopened != nil {
-			fmt.Fprintf(w, "    reopened: %s\n", h.Reopened)
+			printReopening(w, h.Reopened)
 		}
 	}
 	for _, d := range a.Dispositions {
@@ -413,4 +415,19 @@ func runSuppressions(ctx context.Context, e *env, args []string) error {
 			sp.CreatedBy, sp.ApprovedBy, sp.ExpiresAt.Format("2006-01-02"), ended)
 	}
 	return tw.Flush()
+}
+
+// printReopening says why a suppressed hit is back and what changed,
+// field by field.
+func printReopening(w io.Writer, raw json.RawMessage) {
+	var re review.Reopening
+	if err := json.Unmarshal(raw, &re); err != nil {
+		fmt.Fprintf(w, "    reopened: %s\n", raw)
+		return
+	}
+	fmt.Fprintf(w, "    reopened: suppression %d (decided by %s, approved by %s, %s) lapsed: %s\n", re.SuppressionID,
+		re.DecidedBy, re.ApprovedBy, re.SuppressedAt.Format("2006-01-02"), strings.Join(re.Reasons, "; "))
+	for _, c := range re.Changes {
+		fmt.Fprintf(w, "      %s: %s -> %s\n", c.Field, orDash(string(c.Before)), orDash(string(c.After)))
+	}
 }

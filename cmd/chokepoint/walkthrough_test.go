@@ -115,7 +115,8 @@ func TestWalkthrough(t *testing.T) {
 		if !shown {
 			t.Fatalf("the date of birth change is not shown: %+v", why)
 		}
-		if out := must("alerts", "show", id(re.ID), "--as", "alice"); !strings.Contains(out, "reopened:") {
+		if out := must("alerts", "show", id(re.ID), "--as", "alice"); !strings.Contains(out, "reopened: suppression") ||
+			!strings.Contains(out, "the listed entry us_ofac_sdn:33596 changed") || !strings.Contains(out, `"value":"1961-12-22"`) {
 			t.Fatalf("alerts show does not say why it reopened:\n%s", out)
 		}
 
