@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -35,7 +34,7 @@ type workflowFlags struct {
 func addWorkflowFlags(fs *flag.FlagSet, e *env) workflowFlags {
 	return workflowFlags{
 		dbFlags: addDBFlags(fs, e, true),
-		as:      fs.String("as", os.Getenv("CHOKEPOINT_USER"), "the user acting (CHOKEPOINT_USER); their role decides what they may do"),
+		as:      fs.String("as", e.cfg.User, "the user acting (CHOKEPOINT_USER); their role decides what they may do"),
 	}
 }
 
@@ -69,7 +68,7 @@ func (f workflowFlags) open(ctx context.Context, e *env) (*store.Store, *review.
 func newReview(e *env, s *store.Store) (*review.Service, error) {
 	cfg := review.DefaultConfig()
 	cfg.Threshold, cfg.EngineVersion = e.cfg.Threshold, version()
-	cfg, err := cfg.FromEnv()
+	cfg, err := cfg.With(e.cfg.AlertSLA, e.cfg.ReasonCodes)
 	if err != nil {
 		return nil, err
 	}

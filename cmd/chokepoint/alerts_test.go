@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"path/filepath"
 	"strings"
@@ -85,6 +87,19 @@ func TestAlertsCLI(t *testing.T) {
 		must("suppressions", "revoke", id(sps[0].ID), "--reason", "adverse media", "--as", "bob")
 		if out := must("parties", "screen", "C-1001", "--as", "alice"); !strings.Contains(out, "1 with an open alert") {
 			t.Fatalf("revoked suppression still holds: %q", out)
+		}
+
+		// The acting user and the SLA may come from the environment.
+		var out2, errb bytes.Buffer
+		env := []string{"CHOKEPOINT_DB=" + b.DSN, "CHOKEPOINT_DATA_DIR=" + t.TempDir(), "CHOKEPOINT_LOG_LEVEL=error",
+			"CHOKEPOINT_USER=dave", "CHOKEPOINT_ALERT_SLA=critical=6h"}
+		if code := run(context.Background(), []string{"alerts", "list", "--json"}, strings.NewReader(""), &out2, &errb, env); code != 0 {
+			t.Fatalf("alerts list as CHOKEPOINT_USER: exit %d: %s", code, errb.String())
+		}
+		env[len(env)-1] = "CHOKEPOINT_ALERT_SLA=critical=soon"
+		if code := run(context.Background(), []string{"alerts", "list"}, strings.NewReader(""), &out2, &errb, env); code == 0 ||
+			!strings.Contains(errb.String(), "CHOKEPOINT_ALERT_SLA") {
+			t.Fatalf("bad SLA: exit %d: %s", code, errb.String())
 		}
 
 		// An order check recorded opens the order's alert.

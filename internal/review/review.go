@@ -10,7 +10,6 @@ package review
 import (
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -161,11 +160,14 @@ func DefaultConfig() Config {
 	}
 }
 
-// FromEnv overrides c from CHOKEPOINT_ALERT_SLA ("critical=24h,low=240h")
-// and CHOKEPOINT_REASON_CODES (comma-separated).
-func (c Config) FromEnv() (Config, error) {
-	if v := os.Getenv("CHOKEPOINT_ALERT_SLA"); v != "" {
-		for _, part := range strings.Split(v, ",") {
+// With overrides c's SLA from sla ("critical=24h,low=240h"; priorities
+// not named keep theirs) and its reason codes from codes
+// (comma-separated); empty strings change nothing. Errors name the
+// variables these come from, CHOKEPOINT_ALERT_SLA and
+// CHOKEPOINT_REASON_CODES.
+func (c Config) With(sla, codes string) (Config, error) {
+	if sla != "" {
+		for _, part := range strings.Split(sla, ",") {
 			name, dur, ok := strings.Cut(strings.TrimSpace(part), "=")
 			p, err := ParsePriority(name)
 			if !ok || err != nil {
@@ -178,17 +180,17 @@ func (c Config) FromEnv() (Config, error) {
 			c.SLA[p] = d
 		}
 	}
-	if v := os.Getenv("CHOKEPOINT_REASON_CODES"); v != "" {
-		var codes []string
-		for _, code := range strings.Split(v, ",") {
+	if codes != "" {
+		var list []string
+		for _, code := range strings.Split(codes, ",") {
 			if code = strings.TrimSpace(code); code != "" {
-				codes = append(codes, code)
+				list = append(list, code)
 			}
 		}
-		if len(codes) == 0 {
+		if len(list) == 0 {
 			return c, errors.New("CHOKEPOINT_REASON_CODES: no codes")
 		}
-		c.ReasonCodes = codes
+		c.ReasonCodes = list
 	}
 	return c, nil
 }

@@ -548,3 +548,24 @@ func TestRevokeSuppression(t *testing.T) {
 		}
 	})
 }
+
+func TestConfigWith(t *testing.T) {
+	c, err := review.DefaultConfig().With("critical=12h, low=480h", "different_dob, other ,")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SLA[review.Critical] != 12*time.Hour || c.SLA[review.Low] != 480*time.Hour || c.SLA[review.High] != 48*time.Hour {
+		t.Errorf("SLA %v", c.SLA)
+	}
+	if strings.Join(c.ReasonCodes, ",") != "different_dob,other" {
+		t.Errorf("reason codes %q", c.ReasonCodes)
+	}
+	for _, bad := range []string{"urgent=1h", "critical=soon", "critical=-1h", "critical"} {
+		if _, err := review.DefaultConfig().With(bad, ""); err == nil || !strings.Contains(err.Error(), "CHOKEPOINT_ALERT_SLA") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	if _, err := review.DefaultConfig().With("", " , "); err == nil {
+		t.Error("empty reason code list accepted")
+	}
+}
