@@ -569,3 +569,45 @@ func TestConfigWith(t *testing.T) {
 		t.Error("empty reason code list accepted")
 	}
 }
+
+// TestConcurrentReopen screens one party from several writers at once
+// after its cleared entry changed: the suppression lapses once and one
+// alert opens.
+func TestConcurrentReopen(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		f := setup(t, b)
+		a, _ := clearWithSuppression(t, f)
+		if _, err := f.svc.Close(f.ctx, f.alice, "", a.ID, 0, ""); err != nil {
+			t.Fatal(err)
+		}
+		f.eng = match.New(datasets("1966-03-04"))
+		const n = 4
+		errs := make(chan error, n)
+		for range n {
+			go func() {
+				_, err := f.svc.ScreenCounterparty(f.ctx, f.ian, "", f.eng, "C1", review.CauseOnDemand)
+				errs <- err
+			}()
+		}
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		open, _ := f.st.Alerts(f.ctx, store.AlertFilter{SubjectID: "C1", Open: true})
+		if len(open) != 1 {
+			t.Fatalf("%d open alerts for C1, want 1", len(open))
+		}
+		sups, _ := f.st.Suppressions(f.ctx, "C1")
+		hist, _ := f.st.ObjectHistory(f.ctx, "suppression", fmt.Sprint(sups[0].ID))
+		lapsed := 0
+		for _, e := range hist {
+			if e.Action == "suppression.lapsed" {
+				lapsed++
+			}
+		}
+		if lapsed != 1 {
+			t.Fatalf("suppression lapsed %d times", lapsed)
+		}
+	})
+}

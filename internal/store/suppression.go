@@ -133,13 +133,21 @@ func (t *Tx) ActiveSuppressions(ctx context.Context, counterparty string, ids []
 		WHERE counterparty_id = $1 AND entity_id IN (`+strings.Join(ph, ", ")+`)) ORDER BY s.id`, args...)
 }
 
-// EndSuppression ends an active suppression as lapsed or revoked.
+// EndSuppression ends an active suppression as lapsed or revoked, once.
 func (t *Tx) EndSuppression(ctx context.Context, before Suppression, status, why string) error {
 	after := before
 	after.Status, after.EndedAt, after.EndReason = status, t.now, why
-	if _, err := t.exec(ctx, `UPDATE suppressions SET status = $1, ended_at = $2, end_reason = $3 WHERE id = $4`,
-		status, t.s.ts(t.now), why, before.ID); err != nil {
+	res, err := t.exec(ctx, `UPDATE suppressions SET status = $1, ended_at = $2, end_reason = $3 WHERE id = $4 AND status = 'active'`,
+		status, t.s.ts(t.now), why, before.ID)
+	if err != nil {
 		return fmt.Errorf("suppression %d: %w", before.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("suppression %d: %w", before.ID, err)
+	} else if n == 0 {
+		// Another transaction ended it since this one read it (two
+		// screenings of one party at once): run again on what is there.
+		return fmt.Errorf("suppression %d ended concurrently: %w", before.ID, errConflict)
 	}
 	return t.record(Change{Action: "suppression." + status, ObjectType: "suppression", ObjectID: fmt.Sprint(before.ID),
 		Before: before, After: after})
