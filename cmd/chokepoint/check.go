@@ -19,7 +19,7 @@ import (
 )
 
 func runCheck(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "check", "check [--json] [--rules FILE] [--history FILE] [--fail-on review|block] ORDER.json...\n       chokepoint check --in orders.jsonl|orders.csv [--out results.jsonl] [--history FILE] [--fail-on review|block]")
+	fs := newFlagSet(e, "check", "check [--json] [--rules FILE] [--history FILE] [--fail-on review|block] [--record --as USER] ORDER.json...\n       chokepoint check --in orders.jsonl|orders.csv [--out results.jsonl] [--history FILE] [--fail-on review|block]")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	rulesFile := fs.String("rules", "", "rules file to use instead of the built-in rules.yaml")
 	failOn := fs.String("fail-on", "", "exit 1 when an order's decision is at least this: review or block (invalid orders count too)")
@@ -28,6 +28,8 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	historyFile := fs.String("history", "", "party history file for the new-party red flag: read, and the parties of clear orders added (default: no history)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "batch: orders checked in parallel")
 	cacheSize := fs.Int("cache", 10000, "batch: screening results kept across orders (repeat customers are screened once); 0 turns it off")
+	record := fs.Bool("record", false, "record each order check in the system of record and open or join the order's alert on review or block (needs --as)")
+	wf := addWorkflowFlags(fs, e)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -45,6 +47,12 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	}
 	if *workers < 1 {
 		return &usageError{"--workers must be at least 1"}
+	}
+	if *record && *in != "" {
+		return &usageError{"--record records order files, not a --in batch"}
+	}
+	if *record && strings.TrimSpace(*wf.as) == "" {
+		return &usageError{"--record needs --as USER: the record says who checked"}
 	}
 	rules := orders.DefaultRules()
 	if *rulesFile != "" {
@@ -95,11 +103,31 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		}
 		checker.SetHistory(hist)
 	}
+	var rec orderRecorder
+	if *record {
+		st, svc, actor, err := wf.open(ctx, e)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		rec = func(o *orders.Order, rep *orders.Report) error {
+			out, err := svc.RecordOrder(ctx, actor, wf.why(), eng, o, rep)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "order %s: recorded as screening %d", rep.OrderID, out.Screening.ID)
+			if out.Alert.ID != 0 {
+				fmt.Fprintf(e.stderr, ", alert %d (%s)", out.Alert.ID, out.Alert.Status)
+			}
+			fmt.Fprintln(e.stderr)
+			return nil
+		}
+	}
 	var runErr error
 	if *in != "" {
 		runErr = checkBatch(ctx, e, checker, *in, *out, *failOn, *workers)
 	} else {
-		runErr = checkOrders(ctx, e, checker, pos, single, *asJSON, *failOn)
+		runErr = checkOrders(ctx, e, checker, pos, single, *asJSON, *failOn, rec)
 	}
 	if hist != nil {
 		if err := hist.Save(); err != nil && runErr == nil {
@@ -120,13 +148,21 @@ func meets(d orders.Decision, failOn string) bool {
 	return false
 }
 
-func checkOrders(ctx context.Context, e *env, c *orders.Checker, files []string, list []*orders.Order, asJSON bool, failOn string) error {
+// orderRecorder stores a checked order in the system of record.
+type orderRecorder func(*orders.Order, *orders.Report) error
+
+func checkOrders(ctx context.Context, e *env, c *orders.Checker, files []string, list []*orders.Order, asJSON bool, failOn string, rec orderRecorder) error {
 	failed := false
 	for i, o := range list {
 		name := files[i]
 		rep, err := c.Check(ctx, o)
 		if err != nil {
 			return fmt.Errorf("check %s: %w", name, err)
+		}
+		if rec != nil {
+			if err := rec(o, rep); err != nil {
+				return fmt.Errorf("record %s: %w", name, err)
+			}
 		}
 		if asJSON {
 			enc := json.NewEncoder(e.stdout)

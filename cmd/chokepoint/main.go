@@ -42,6 +42,8 @@ func commands() []command {
 		{"lists", "show, update, import and diff the sanctions lists", runLists},
 		{"serve", "run the HTTP JSON API", runServe},
 		{"parties", "import and show counterparties in the system of record", runParties},
+		{"alerts", "list, show and decide alerts: assign, disposition, approve, escalate, close", runAlerts},
+		{"suppressions", "list and revoke the suppressions of cleared hits", runSuppressions},
 		{"users", "add and manage the users who act on the record", runUsers},
 		{"keys", "create, list and revoke API keys", runKeys},
 		{"audit", "verify and export the audit trail", runAudit},

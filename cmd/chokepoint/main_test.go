@@ -7,4 +7,7 @@ import (
 )
 
 // TestMain says in one line how many tests skipped for want of ../shared.
-func TestMain(m *testing.M) { sharedtest.Main(m) }
+func TestMain(m *testing.M) {
+	runChildIfAsked()
+	sharedtest.Main(m)
+}

@@ -13,20 +13,23 @@ import (
 )
 
 const partiesSynopsis = `parties import FILE [--format csv|jsonl] [--batch N] [--reason WHY] [--json]
-       chokepoint parties show ID [--history] [--json]`
+       chokepoint parties show ID [--history] [--json]
+       chokepoint parties screen ID... | --all | --unscreened [--batch N] --as USER [--reason WHY]`
 
 // runParties imports and shows counterparties in the system of record.
 func runParties(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return &usageError{"parties needs a subcommand: import or show"}
+		return &usageError{"parties needs a subcommand: import, show or screen"}
 	}
 	switch args[0] {
 	case "import":
 		return runPartiesImport(ctx, e, args[1:])
 	case "show":
 		return runPartiesShow(ctx, e, args[1:])
+	case "screen":
+		return runPartiesScreen(ctx, e, args[1:])
 	}
-	return &usageError{fmt.Sprintf("unknown parties subcommand %q (want import or show)", args[0])}
+	return &usageError{fmt.Sprintf("unknown parties subcommand %q (want import, show or screen)", args[0])}
 }
 
 func runPartiesImport(ctx context.Context, e *env, args []string) error {

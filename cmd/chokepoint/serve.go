@@ -19,6 +19,8 @@ import (
 	"github.com/chokepoint-dev/chokepoint/internal/api"
 	"github.com/chokepoint-dev/chokepoint/internal/match"
 	"github.com/chokepoint-dev/chokepoint/internal/orders"
+	"github.com/chokepoint-dev/chokepoint/internal/review"
+	"github.com/chokepoint-dev/chokepoint/internal/store"
 )
 
 // Server timeouts. Screening requests are small and fast; the write
@@ -32,7 +34,7 @@ const (
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "serve", "serve [--addr HOST:PORT] [--api-key-file FILE] [--insecure] [--metrics-addr HOST:PORT] [--debug-addr HOST:PORT] [--max-body BYTES] [--max-queries N]")
+	fs := newFlagSet(e, "serve", "serve [--addr HOST:PORT] [--db DSN] [--api-key-file FILE] [--insecure] [--metrics-addr HOST:PORT] [--debug-addr HOST:PORT] [--max-body BYTES] [--max-queries N]")
 	addr := fs.String("addr", e.cfg.Addr, "listen `address`")
 	keyFile := fs.String("api-key-file", e.cfg.APIKeysFile,
 		"`file` of API bearer tokens, one a line; /v1/ routes then require one (default from CHOKEPOINT_API_KEYS_FILE)")
@@ -41,6 +43,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	debugAddr := fs.String("debug-addr", "", "serve Go's pprof profiles on this separate loopback `address` (such as 127.0.0.1:6060); off when empty")
 	metricsAddr := fs.String("metrics-addr", "", "serve /metrics without a key on this separate `address` only (such as 127.0.0.1:9090); when empty /metrics is on --addr behind the API keys")
 	insecure := fs.Bool("insecure", false, "allow listening beyond loopback without authentication (--addr without API keys, a non-loopback --metrics-addr), for a proxy in front that authenticates")
+	dbf := addDBFlags(fs, e, false)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -55,7 +58,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	apiRule, metricsRule, debugRule := listenerRules(len(keys) > 0, *insecure)
+	// A database brings its own API keys (chokepoint keys create), which
+	// every route but the probes then requires.
+	apiRule, metricsRule, debugRule := listenerRules(len(keys) > 0 || *dbf.db != "", *insecure)
 	for _, c := range []struct {
 		rule listenerRule
 		addr string
@@ -70,6 +75,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	log := e.log.With("component", "serve")
 	if *insecure {
 		log.Warn("--insecure: listeners beyond loopback may be open without authentication")
+	}
+	// With a database the alert and recorded-screening routes serve,
+	// authenticated by the store's API keys.
+	var st *store.Store
+	var svc *review.Service
+	if *dbf.db != "" {
+		if st, err = dbf.open(ctx, e); err != nil {
+			return err
+		}
+		defer st.Close()
+		if svc, err = newReview(e, st); err != nil {
+			return err
+		}
 	}
 
 	eng := api.NewEngine(nil)
@@ -87,6 +105,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Warner:           warner(e),
 		Logger:           log,
 		Registry:         reg,
+		Review:           svc,
+		Store:            st,
 	})
 	ln, err := apiRule.listen(*addr)
 	if err != nil {

@@ -26,7 +26,9 @@ import (
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
 	"github.com/chokepoint-dev/chokepoint/internal/lists"
 	"github.com/chokepoint-dev/chokepoint/internal/match"
+	"github.com/chokepoint-dev/chokepoint/internal/review"
 	"github.com/chokepoint-dev/chokepoint/internal/scan"
+	"github.com/chokepoint-dev/chokepoint/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -72,8 +74,13 @@ type Deps struct {
 	Threshold float64
 	// Logger receives request failures; nil means slog.Default.
 	Logger *slog.Logger
-	// Registry receives the metrics; nil means [NewRegistry]. /metrics
-	// serves it.
+	// Review and Store, when set, serve the alert and recorded-screening
+	// routes, authenticated by the store's API keys; without them those
+	// routes answer 503.
+	Review *review.Service
+	Store  *store.Store
+	// Registry receives the metrics; nil means a new registry with the Go
+	// runtime and process collectors. /metrics serves it.
 	Registry *prometheus.Registry
 }
 
@@ -168,6 +175,8 @@ type server struct {
 	engine     *Engine
 	warner     ListWarner
 	orders     OrderChecker
+	review     *review.Service
+	store      *store.Store
 	keys       [][sha256.Size]byte
 	maxBody    int64
 	maxQueries int
@@ -194,6 +203,8 @@ func newServer(deps Deps) *server {
 		engine:     deps.Engine,
 		warner:     deps.Warner,
 		orders:     deps.Orders,
+		review:     deps.Review,
+		store:      deps.Store,
 		maxBody:    deps.MaxBodyBytes,
 		maxQueries: deps.MaxQueries,
 		threshold:  deps.Threshold,
@@ -228,6 +239,7 @@ func newServer(deps Deps) *server {
 	s.handle("POST /v1/orders/check", true, s.checkOrder)
 	s.handle("POST /v1/documents/scan", true, s.scanDocument)
 	s.handle("GET /v1/openapi.json", true, s.openAPI)
+	s.reviewRoutes()
 	s.handle("GET /healthz", false, s.healthz)
 	s.handle("GET /readyz", false, s.readyz)
 	if !deps.MetricsElsewhere {
@@ -313,11 +325,19 @@ func (s *server) wrap(route string, auth bool, h http.HandlerFunc) http.Handler 
 				s.metrics.requests.WithLabelValues(route, strconv.Itoa(code)).Inc()
 			}
 		}()
-		if auth && len(s.keys) > 0 && !s.authorized(r) {
-			sw.Header().Set("WWW-Authenticate", `Bearer realm="chokepoint"`)
-			s.writeError(sw, r, &Error{Status: http.StatusUnauthorized, Code: "unauthorized",
-				Message: "missing or unknown API key: send Authorization: Bearer <key>"})
-			return
+		if auth && (len(s.keys) > 0 || s.store != nil) && !s.authorized(r) {
+			if s.store == nil {
+				sw.Header().Set("WWW-Authenticate", `Bearer realm="chokepoint"`)
+				s.writeError(sw, r, &Error{Status: http.StatusUnauthorized, Code: "unauthorized",
+					Message: "missing or unknown API key: send Authorization: Bearer <key>"})
+				return
+			}
+			// With a system of record every route but the probes needs a
+			// key of the store's, so that each request has a known user.
+			if err := s.storeAuthorized(r, route); err != nil {
+				s.writeAuthError(sw, r, err)
+				return
+			}
 		}
 		h(sw, r)
 	})

@@ -16,6 +16,7 @@ import (
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
 	"github.com/chokepoint-dev/chokepoint/internal/lists"
 	"github.com/chokepoint-dev/chokepoint/internal/match"
+	"github.com/chokepoint-dev/chokepoint/internal/store"
 )
 
 // ScreenRequest is the body of POST /v1/screen. Only the queries' names
@@ -29,6 +30,20 @@ type ScreenRequest struct {
 	Limit int `json:"limit,omitempty"`
 	// Sources, when given, restricts screening to these list ids.
 	Sources []string `json:"sources,omitempty"`
+	// Record stores each query and its results as a screening in the
+	// system of record, opening or joining an alert per query id for hits
+	// at or above the threshold. It needs a server with a database, a
+	// store API key and an id on every query.
+	Record bool `json:"record,omitempty"`
+	// Reason is why, for the audit trail of a recorded screening.
+	Reason string `json:"reason,omitempty"`
+}
+
+// RecordedScreening says where a recorded query went.
+type RecordedScreening struct {
+	ID          string `json:"id"`
+	ScreeningID int64  `json:"screening_id"`
+	AlertID     int64  `json:"alert_id,omitempty"`
 }
 
 // ScreenResponse is the body of a successful POST /v1/screen: one result
@@ -39,6 +54,8 @@ type ScreenResponse struct {
 	// Warnings name the lists screened against that are excerpts, stale
 	// or whose last update failed; empty when there is nothing to say.
 	Warnings []lists.Warning `json:"warnings"`
+	// Recorded is set when the request asked to record.
+	Recorded []RecordedScreening `json:"recorded,omitempty"`
 }
 
 // ScreenResult holds one query's matches, best first.
@@ -78,6 +95,8 @@ type screenRequestJSON struct {
 	Threshold float64           `json:"threshold,omitempty"`
 	Limit     int               `json:"limit,omitempty"`
 	Sources   []string          `json:"sources,omitempty"`
+	Record    bool              `json:"record,omitempty"`
+	Reason    string            `json:"reason,omitempty"`
 }
 
 func (s *server) screen(w http.ResponseWriter, r *http.Request) {
@@ -122,10 +141,25 @@ func (s *server) screen(w http.ResponseWriter, r *http.Request) {
 	if opt.Threshold == 0 {
 		opt.Threshold = s.threshold
 	}
+	var actor store.Actor
+	if req.Record {
+		// Who records must be known before any work is done.
+		if actor, err = s.recorder(r); err != nil {
+			s.writeAuthError(w, r, err)
+			return
+		}
+	}
 	results := make([]ScreenResult, len(req.Queries))
 	if err := screenAll(r.Context(), l.s, req.Queries, opt, results); err != nil {
 		s.writeError(w, r, err)
 		return
+	}
+	var recorded []RecordedScreening
+	if req.Record {
+		if recorded, err = s.record(r, actor, l.s, &req, results, opt.Threshold); err != nil {
+			s.writeError(w, r, reviewError(err))
+			return
+		}
 	}
 	var matches int
 	for _, res := range results {
@@ -137,7 +171,7 @@ func (s *server) screen(w http.ResponseWriter, r *http.Request) {
 	}
 	s.metrics.queries.Add(float64(len(req.Queries)))
 	s.metrics.matches.Add(float64(matches))
-	s.writeScreenResponse(w, r, results, l.listsJSON, s.listWarnings(l).json)
+	s.writeScreenResponse(w, r, results, l.listsJSON, s.listWarnings(l).json, recorded)
 }
 
 // writeScreenResponse writes a ScreenResponse whose lists part was encoded
@@ -145,7 +179,7 @@ func (s *server) screen(w http.ResponseWriter, r *http.Request) {
 // rather than passed as a json.RawMessage field: encoding/json validates
 // and compacts a RawMessage on every Marshal, which cost 7% of a busy
 // server's CPU.
-func (s *server) writeScreenResponse(w http.ResponseWriter, r *http.Request, results []ScreenResult, listsJSON, warnings []byte) {
+func (s *server) writeScreenResponse(w http.ResponseWriter, r *http.Request, results []ScreenResult, listsJSON, warnings []byte, recorded []RecordedScreening) {
 	b := getBuf()
 	defer putBuf(b)
 	b.WriteString(`{"results":`)
@@ -158,6 +192,14 @@ func (s *server) writeScreenResponse(w http.ResponseWriter, r *http.Request, res
 	b.Write(listsJSON)
 	b.WriteString(`,"warnings":`)
 	b.Write(warnings)
+	if recorded != nil {
+		b.WriteString(`,"recorded":`)
+		if err := json.NewEncoder(b).Encode(recorded); err != nil {
+			s.writeError(w, r, fmt.Errorf("encode recorded screenings: %w", err))
+			return
+		}
+		b.Truncate(b.Len() - 1)
+	}
 	b.WriteString("}\n")
 	writeBody(w, http.StatusOK, b.Bytes())
 }

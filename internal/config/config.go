@@ -43,6 +43,14 @@ type Config struct {
 	// or a postgres:// URL. Empty means chokepoint.db in DataDir. It may
 	// hold a password; `chokepoint config` masks it.
 	DB string
+	// User is the stored user the workflow commands act as when --as is
+	// not given.
+	User string
+	// AlertSLA overrides the time to decide an alert by priority, as
+	// "critical=24h,high=48h,medium=120h,low=240h" (see review.Config).
+	AlertSLA string
+	// ReasonCodes replaces the disposition reason codes, comma-separated.
+	ReasonCodes string
 	// ListURLs overrides list download URLs, keyed by the variable name
 	// (CHOKEPOINT_URL_<SOURCE>_<FILE>, see lists.URLVar).
 	ListURLs map[string]string
@@ -82,6 +90,9 @@ var Vars = []struct{ Name, Field, Help string }{
 	{"CHOKEPOINT_LOG_FORMAT", "LogFormat", "text or json"},
 	{"CHOKEPOINT_API_KEYS_FILE", "APIKeysFile", "file of API bearer tokens (one a line) serve requires on /v1/"},
 	{"CHOKEPOINT_DB", "DB", "database: SQLite file path or postgres:// URL (default chokepoint.db in the data directory)"},
+	{"CHOKEPOINT_USER", "User", "stored user the alert and screening commands act as (their --as)"},
+	{"CHOKEPOINT_ALERT_SLA", "AlertSLA", "time to decide an alert by priority, e.g. critical=24h,high=48h,medium=120h,low=240h"},
+	{"CHOKEPOINT_REASON_CODES", "ReasonCodes", "disposition reason codes, comma-separated (replace the defaults)"},
 }
 
 // FromEnv applies the CHOKEPOINT_* variables found by getenv to c.
@@ -152,6 +163,12 @@ func (c *Config) set(name, val string) error {
 		c.APIKeysFile = val
 	case "CHOKEPOINT_DB":
 		c.DB = val
+	case "CHOKEPOINT_USER":
+		c.User = val
+	case "CHOKEPOINT_ALERT_SLA":
+		c.AlertSLA = val
+	case "CHOKEPOINT_REASON_CODES":
+		c.ReasonCodes = val
 	}
 	return nil
 }
