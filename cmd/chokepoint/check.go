@@ -81,6 +81,8 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("load engine: %w", err)
 	}
 	checker := orders.NewChecker(eng, rules)
+	lw := warner(e)
+	checker.SetWarner(lw)
 	if *in != "" {
 		// One run screens against one version of the lists, so results
 		// can be reused across the batch.
@@ -98,6 +100,9 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	var runErr error
 	if *in != "" {
 		runErr = checkBatch(ctx, e, checker, *in, *out, *failOn, *workers)
+		// After the summary, where a person reading it looks; every
+		// report in the output carries them too.
+		printWarnings(e.stderr, lw.Warnings(eng.Datasets()))
 	} else {
 		runErr = checkOrders(ctx, e, checker, pos, single, *asJSON, *failOn)
 	}

@@ -3,11 +3,13 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chokepoint-dev/chokepoint/internal/lists"
+	"github.com/chokepoint-dev/chokepoint/internal/orders"
 )
 
 // TestScreenWarnings is issue 9 point 4 for the API: a screening
@@ -52,6 +54,48 @@ func TestScreenNoWarnings(t *testing.T) {
 	code, body, _ := do(s, http.MethodPost, "/v1/screen", "application/json", `{"queries":[{"name":`+quote(fake.ds.Entities[0].Name)+`}]}`)
 	if code != http.StatusOK || !strings.Contains(string(body), `"warnings":[]`) {
 		t.Errorf("status %d, body %s: want \"warnings\":[]", code, body)
+	}
+}
+
+// TestOrderCheckWarnings is issue 9 point 4 for POST /v1/orders/check:
+// the order report names the lists that are excerpts or stale, as
+// /v1/screen does, and gives an empty array when there is nothing to say.
+func TestOrderCheckWarnings(t *testing.T) {
+	order, err := os.ReadFile("../../examples/clean-bearings-germany.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name    string
+		now     time.Time
+		excerpt bool
+		want    string
+	}{
+		{"ExcerptStale", time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC), true, "un_sc/excerpt un_sc/stale"},
+		{"Current", time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC), false, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, fake := testServer(t, Deps{
+				Warner: &lists.Warner{Now: func() time.Time { return tt.now }},
+				Orders: NewOrderChecker(func(sc Screener) *orders.Checker { return orders.NewChecker(sc, nil) }),
+			})
+			fake.ds.Excerpt = tt.excerpt
+			code, body, _ := do(s, http.MethodPost, "/v1/orders/check", "application/json", string(order))
+			if code != http.StatusOK {
+				t.Fatalf("status %d: %s", code, body)
+			}
+			var rep orders.Report
+			if err := json.Unmarshal(body, &rep); err != nil {
+				t.Fatalf("decode %s: %v", body, err)
+			}
+			var got []string
+			for _, w := range rep.Warnings {
+				got = append(got, w.Source+"/"+w.Kind)
+			}
+			if strings.Join(got, " ") != tt.want || !strings.Contains(string(body), `"warnings":[`) {
+				t.Errorf("warnings %v, want %q (as an array)", got, tt.want)
+			}
+		})
 	}
 }
 
