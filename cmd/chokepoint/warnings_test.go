@@ -164,3 +164,12 @@ func TestOrderResultsWarnAboutLists(t *testing.T) {
 		t.Errorf("scan --json: exit %d, output lacks a stale warning:\n%s%s", code, out, errOut)
 	}
 }
+
+// TestScreenInvalidUTF8CLI is issue 9 point 6 for `screen NAME`: a name
+// that is not UTF-8 is refused naming the field, as the API does.
+func TestScreenInvalidUTF8CLI(t *testing.T) {
+	code, _, errOut := runWith(t, []string{"CHOKEPOINT_DATA_DIR=" + t.TempDir()}, "screen", "Ab\xffdollah Mehrabi")
+	if code != 2 || !strings.Contains(errOut, "name: invalid UTF-8: the text must be UTF-8 encoded") {
+		t.Errorf("exit %d, stderr %q; want 2 naming the field", code, errOut)
+	}
+}

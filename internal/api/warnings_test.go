@@ -100,3 +100,25 @@ func TestOrderCheckWarnings(t *testing.T) {
 }
 
 func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+// TestScreenInvalidUTF8 is issue 9 point 6 for POST /v1/screen: bytes
+// that are not UTF-8 are refused naming the field, as the CLI and the
+// order check do, rather than screened as U+FFFD.
+func TestScreenInvalidUTF8(t *testing.T) {
+	s, _ := testServer(t, Deps{})
+	for _, tt := range []struct{ body, field string }{
+		{"{\"queries\":[{\"name\":\"Ab\xffdollah Mehrabi\"}]}", "queries[0].name"},
+		{"{\"queries\":[{\"name\":\"x\"},{\"name\":\"y\",\"ids\":[\"A\xfe1\"]}]}", "queries[1].ids"},
+		{"{\"queries\":[{\"name\":\"x\"}],\"sources\":[\"un\xff\"]}", ""},
+	} {
+		code, body, _ := do(s, http.MethodPost, "/v1/screen", "application/json", tt.body)
+		var got errorBody
+		if err := json.Unmarshal(body, &got); err != nil {
+			t.Fatalf("%d %s: %v", code, body, err)
+		}
+		if code != http.StatusBadRequest || got.Error.Code != "invalid_query" || got.Error.Field != tt.field ||
+			got.Error.Message != "invalid UTF-8: the text must be UTF-8 encoded" {
+			t.Errorf("%q: %d %s, want 400 invalid_query naming %q", tt.body, code, body, tt.field)
+		}
+	}
+}
