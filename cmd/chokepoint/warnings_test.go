@@ -132,7 +132,7 @@ func TestOrderResultsWarnAboutLists(t *testing.T) {
 	}
 
 	outFile := filepath.Join(t.TempDir(), "results.jsonl")
-	code, _, errOut = runWith(t, env, "check", "--in", "../../examples/orders.jsonl", "--out", outFile)
+	code, _, errOut = runWith(t, env, "check", "--in", "../../examples/orders.jsonl", "--out", outFile, "--allow-errors")
 	if code != 0 || !strings.Contains(errOut, stale) {
 		t.Errorf("check --in: exit %d, stderr lacks %q:\n%s", code, stale, errOut)
 	}
@@ -171,5 +171,25 @@ func TestScreenInvalidUTF8CLI(t *testing.T) {
 	code, _, errOut := runWith(t, []string{"CHOKEPOINT_DATA_DIR=" + t.TempDir()}, "screen", "Ab\xffdollah Mehrabi")
 	if code != 2 || !strings.Contains(errOut, "name: invalid UTF-8: the text must be UTF-8 encoded") {
 		t.Errorf("exit %d, stderr %q; want 2 naming the field", code, errOut)
+	}
+}
+
+// TestCheckBatchInvalidOrdersExit: `check --in` exits 1 when an order got
+// no decision, as `screen --in` does for a row (issue 9 points 1 and 3),
+// and --allow-errors opts out; the other orders are still checked.
+func TestCheckBatchInvalidOrdersExit(t *testing.T) {
+	env := []string{"CHOKEPOINT_DATA_DIR=" + t.TempDir()}
+	for _, in := range []string{"../../examples/orders.csv", "../../examples/orders.jsonl"} {
+		out := filepath.Join(t.TempDir(), "r.jsonl")
+		code, _, errOut := runWith(t, env, "check", "--in", in, "--out", out)
+		if code != 1 || !strings.Contains(errOut, "1 of ") || !strings.Contains(errOut, "got no decision (invalid; reasons above and in the output)") {
+			t.Errorf("check --in %s: exit %d, want 1 saying an order got no decision:\n%s", in, code, errOut)
+		}
+		if b, err := os.ReadFile(out); err != nil || !strings.Contains(string(b), `"decision":"block"`) {
+			t.Errorf("check --in %s: output lacks the checked orders (%v)", in, err)
+		}
+		if code, _, errOut = runWith(t, env, "check", "--in", in, "--out", out, "--allow-errors"); code != 0 {
+			t.Errorf("check --in %s --allow-errors: exit %d, want 0:\n%s", in, code, errOut)
+		}
 	}
 }
