@@ -19,7 +19,7 @@ import (
 )
 
 func runCheck(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "check", "check [--json] [--rules FILE] [--history FILE] [--fail-on review|block] [--record --as USER] ORDER.json...\n       chokepoint check --in orders.jsonl|orders.csv [--out results.jsonl] [--history FILE] [--fail-on review|block]")
+	fs := newFlagSet(e, "check", "check [--json] [--rules FILE] [--history FILE] [--fail-on review|block] [--record --as USER] ORDER.json...\n       chokepoint check --in orders.jsonl|orders.csv [--out results.jsonl] [--history FILE] [--fail-on review|block] [--allow-errors]")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	rulesFile := fs.String("rules", "", "rules file to use instead of the built-in rules.yaml")
 	failOn := fs.String("fail-on", "", "exit 1 when an order's decision is at least this: review or block (invalid orders count too)")
@@ -27,6 +27,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	out := fs.String("out", "", "batch output file, JSONL (default stdout)")
 	historyFile := fs.String("history", "", "party history file for the new-party red flag: read, and the parties of clear orders added (default: no history)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "batch: orders checked in parallel")
+	allowErrors := fs.Bool("allow-errors", false, "batch: exit 0 even when orders were invalid and got no decision (they are still reported)")
 	cacheSize := fs.Int("cache", 10000, "batch: screening results kept across orders (repeat customers are screened once); 0 turns it off")
 	record := fs.Bool("record", false, "record each order check in the system of record and open or join the order's alert on review or block (needs --as)")
 	wf := addWorkflowFlags(fs, e)
@@ -89,6 +90,8 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("load engine: %w", err)
 	}
 	checker := orders.NewChecker(eng, rules)
+	lw := warner(e)
+	checker.SetWarner(lw)
 	if *in != "" {
 		// One run screens against one version of the lists, so results
 		// can be reused across the batch.
@@ -125,7 +128,10 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	}
 	var runErr error
 	if *in != "" {
-		runErr = checkBatch(ctx, e, checker, *in, *out, *failOn, *workers)
+		runErr = checkBatch(ctx, e, checker, *in, *out, *failOn, *workers, *allowErrors)
+		// After the summary, where a person reading it looks; every
+		// report in the output carries them too.
+		printWarnings(e.stderr, lw.Warnings(eng.Datasets()))
 	} else {
 		runErr = checkOrders(ctx, e, checker, pos, single, *asJSON, *failOn, rec)
 	}
@@ -223,7 +229,7 @@ type batchResult struct {
 	Fields  []orders.FieldError `json:"fields,omitempty"`
 }
 
-func checkBatch(ctx context.Context, e *env, c *orders.Checker, in, out, failOn string, workers int) error {
+func checkBatch(ctx context.Context, e *env, c *orders.Checker, in, out, failOn string, workers int, allowErrors bool) error {
 	f, err := os.Open(in)
 	if err != nil {
 		return fmt.Errorf("open batch: %w", err)
@@ -342,6 +348,11 @@ func checkBatch(ctx context.Context, e *env, c *orders.Checker, in, out, failOn 
 		if err != nil {
 			return err
 		}
+	}
+	if n := counts["invalid"]; n > 0 && !allowErrors {
+		// As screen --in does for rows: an order without a decision
+		// must not pass for a checked batch.
+		return fmt.Errorf("%d of %d orders in %s got no decision (invalid; reasons above and in the output); fix them, or give --allow-errors to exit 0", n, total, in)
 	}
 	if failed {
 		return errFindings

@@ -69,6 +69,8 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("load engine: %w", err)
 	}
 	checker := orders.NewChecker(eng, rules)
+	lw := warner(e)
+	checker.SetWarner(lw)
 	// One run screens against one version of the lists; banks and
 	// customers repeat across a folder of messages.
 	checker.SetCache(10000)
@@ -186,6 +188,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 			parts = append(parts, fmt.Sprintf("%s %d", k, counts[k]))
 		}
 		fmt.Fprintf(e.stderr, "scanned %d file(s): %s\n", len(files), strings.Join(parts, ", "))
+		printWarnings(e.stderr, lw.Warnings(eng.Datasets()))
 	}
 	if failed {
 		return errFindings

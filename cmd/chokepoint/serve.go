@@ -94,7 +94,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	reg := api.NewRegistry()
 	h := api.NewHandler(api.Deps{
 		Engine: eng,
-		Orders: api.NewOrderChecker(eng, func(s api.Screener) *orders.Checker {
+		Orders: api.NewOrderChecker(func(s api.Screener) *orders.Checker {
 			return orders.NewChecker(s, nil) // the built-in rules; no party history
 		}),
 		APIKeys:          keys,

@@ -97,3 +97,99 @@ func TestImportSaysRecordedDate(t *testing.T) {
 		t.Errorf("import output does not say which date it recorded and why:\n%s", out)
 	}
 }
+
+// TestOrderResultsWarnAboutLists is issue 9 point 4 for orders and
+// documents: `check` (text, JSON, batch output and summary) and `scan`
+// (text, JSON) carry the list warnings, since an order "clear" against
+// excerpts and stale lists is no clearance.
+func TestOrderResultsWarnAboutLists(t *testing.T) {
+	env := []string{"CHOKEPOINT_DATA_DIR=" + t.TempDir()}
+	const stale = "warning: us_ofac_sdn: version 2024-05-03+"
+	code, out, errOut := runWith(t, env, "check", "../../examples/clean-bearings-germany.json")
+	if code != 0 {
+		t.Fatalf("check: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, stale) || !strings.Contains(out, "is an excerpt of 5 records") {
+		t.Errorf("check text lacks the list warnings:\n%s", out)
+	}
+
+	var rep struct {
+		Warnings []struct{ Source, Kind, Message string }
+	}
+	code, out, errOut = runWith(t, env, "check", "--json", "../../examples/clean-bearings-germany.json")
+	if code != 0 {
+		t.Fatalf("check --json: exit %d: %s", code, errOut)
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("decode: %v\n%s", err, out)
+	}
+	kinds := map[string]bool{}
+	for _, w := range rep.Warnings {
+		kinds[w.Kind] = true
+	}
+	if !kinds["excerpt"] || !kinds["stale"] {
+		t.Errorf("check --json warnings %+v, want excerpts and stale lists", rep.Warnings)
+	}
+
+	outFile := filepath.Join(t.TempDir(), "results.jsonl")
+	code, _, errOut = runWith(t, env, "check", "--in", "../../examples/orders.jsonl", "--out", outFile, "--allow-errors")
+	if code != 0 || !strings.Contains(errOut, stale) {
+		t.Errorf("check --in: exit %d, stderr lacks %q:\n%s", code, stale, errOut)
+	}
+	b, err := os.ReadFile(outFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var res struct {
+			Report *struct {
+				Warnings []struct{ Kind string }
+			}
+		}
+		if err := json.Unmarshal([]byte(line), &res); err != nil {
+			t.Fatalf("result %d: %v", i+1, err)
+		}
+		if res.Report != nil && len(res.Report.Warnings) == 0 {
+			t.Errorf("batch result %d has a report without list warnings: %s", i+1, line)
+		}
+	}
+
+	doc := "../../examples/documents/invoice-clean.json"
+	code, out, errOut = runWith(t, env, "scan", doc)
+	if code != 0 || !strings.Contains(out, stale) {
+		t.Errorf("scan: exit %d, output lacks %q:\n%s%s", code, stale, out, errOut)
+	}
+	code, out, errOut = runWith(t, env, "scan", "--json", doc)
+	if code != 0 || !strings.Contains(out, `"kind":"stale"`) {
+		t.Errorf("scan --json: exit %d, output lacks a stale warning:\n%s%s", code, out, errOut)
+	}
+}
+
+// TestScreenInvalidUTF8CLI is issue 9 point 6 for `screen NAME`: a name
+// that is not UTF-8 is refused naming the field, as the API does.
+func TestScreenInvalidUTF8CLI(t *testing.T) {
+	code, _, errOut := runWith(t, []string{"CHOKEPOINT_DATA_DIR=" + t.TempDir()}, "screen", "Ab\xffdollah Mehrabi")
+	if code != 2 || !strings.Contains(errOut, "name: invalid UTF-8: the text must be UTF-8 encoded") {
+		t.Errorf("exit %d, stderr %q; want 2 naming the field", code, errOut)
+	}
+}
+
+// TestCheckBatchInvalidOrdersExit: `check --in` exits 1 when an order got
+// no decision, as `screen --in` does for a row (issue 9 points 1 and 3),
+// and --allow-errors opts out; the other orders are still checked.
+func TestCheckBatchInvalidOrdersExit(t *testing.T) {
+	env := []string{"CHOKEPOINT_DATA_DIR=" + t.TempDir()}
+	for _, in := range []string{"../../examples/orders.csv", "../../examples/orders.jsonl"} {
+		out := filepath.Join(t.TempDir(), "r.jsonl")
+		code, _, errOut := runWith(t, env, "check", "--in", in, "--out", out)
+		if code != 1 || !strings.Contains(errOut, "1 of ") || !strings.Contains(errOut, "got no decision (invalid; reasons above and in the output)") {
+			t.Errorf("check --in %s: exit %d, want 1 saying an order got no decision:\n%s", in, code, errOut)
+		}
+		if b, err := os.ReadFile(out); err != nil || !strings.Contains(string(b), `"decision":"block"`) {
+			t.Errorf("check --in %s: output lacks the checked orders (%v)", in, err)
+		}
+		if code, _, errOut = runWith(t, env, "check", "--in", in, "--out", out, "--allow-errors"); code != 0 {
+			t.Errorf("check --in %s --allow-errors: exit %d, want 0:\n%s", in, code, errOut)
+		}
+	}
+}

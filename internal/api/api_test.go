@@ -550,7 +550,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 // fakeOrders checks an order whose body is {"id": ...}.
 type fakeOrders struct{}
 
-func (fakeOrders) CheckOrder(ctx context.Context, r io.Reader) (any, error) {
+func (fakeOrders) CheckOrder(ctx context.Context, sc Screener, r io.Reader) (*orders.Report, error) {
 	var o struct {
 		ID string `json:"id"`
 	}
@@ -560,7 +560,7 @@ func (fakeOrders) CheckOrder(ctx context.Context, r io.Reader) (any, error) {
 	if o.ID == "" {
 		return nil, &Error{Status: 400, Code: "invalid_order", Field: "id", Message: "required"}
 	}
-	return map[string]string{"order": o.ID, "decision": "clear"}, nil
+	return &orders.Report{OrderID: o.ID, Decision: orders.Clear}, nil
 }
 
 func TestOrders(t *testing.T) {
@@ -642,7 +642,7 @@ func FuzzOrdersHandler(f *testing.F) {
 	eng := NewEngine(nil)
 	s, fake := testServer(f, Deps{Engine: eng, MaxBodyBytes: 8192})
 	eng.Swap(fake)
-	s.orders = NewOrderChecker(eng, func(sc Screener) *orders.Checker { return orders.NewChecker(sc, nil) })
+	s.orders = NewOrderChecker(func(sc Screener) *orders.Checker { return orders.NewChecker(sc, nil) })
 	f.Add("application/json", []byte(fmt.Sprintf(cleanOrder, "Maschinenbau Voss GmbH")))
 	f.Add("application/json", []byte(fmt.Sprintf(cleanOrder, "JANAN AGHA")))
 	f.Add("application/json", []byte(`{"id":"x","parties":[{"role":"payer","name":"\u0000","country":"Iran"}],"lines":[{"description":"x","hs_code":"1"}]}`))
@@ -718,7 +718,7 @@ const cleanOrder = `{"id":"T-1","date":"2026-11-20",
 func TestOrdersWithChecker(t *testing.T) {
 	eng := NewEngine(nil)
 	s, fake := testServer(t, Deps{Engine: eng})
-	s.orders = NewOrderChecker(eng, func(sc Screener) *orders.Checker { return orders.NewChecker(sc, nil) })
+	s.orders = NewOrderChecker(func(sc Screener) *orders.Checker { return orders.NewChecker(sc, nil) })
 	if code, body, _ := do(s, "POST", "/v1/orders/check", "application/json", fmt.Sprintf(cleanOrder, "Maschinenbau Voss GmbH")); code != 503 {
 		t.Errorf("before load: %d %s, want 503", code, body)
 	}

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"net/http"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/chokepoint-dev/chokepoint/internal/country"
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
@@ -104,6 +106,12 @@ func (s *server) screen(w http.ResponseWriter, r *http.Request) {
 	defer putBuf(b)
 	if err := s.readBody(w, r, b); err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if !utf8.Valid(b.Bytes()) {
+		// encoding/json would screen U+FFFD in place of the bytes sent;
+		// the CLI and the order check refuse them, and so does this.
+		s.writeError(w, r, screenUTF8Error(b.Bytes()))
 		return
 	}
 	var req ScreenRequest
@@ -223,6 +231,37 @@ func (s *server) screenDecodeError(data []byte, err error) error {
 		}
 	}
 	return err
+}
+
+// screenUTF8Error names the field of a screening request that is not
+// UTF-8, as queries[i].name, or the request as a whole.
+func screenUTF8Error(data []byte) error {
+	var raw screenRequestJSON
+	if e := decodeBody(data, &raw); e != nil {
+		return e
+	}
+	field := ""
+	for i, q := range raw.Queries {
+		if utf8.Valid(q) {
+			continue
+		}
+		field = fmt.Sprintf("queries[%d]", i)
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(q, &obj) == nil {
+			keys := make([]string, 0, len(obj))
+			for k, v := range obj {
+				if !utf8.Valid(v) {
+					keys = append(keys, k)
+				}
+			}
+			if len(keys) > 0 {
+				sort.Strings(keys)
+				field += "." + keys[0]
+			}
+		}
+		break
+	}
+	return &Error{Status: http.StatusBadRequest, Code: "invalid_query", Field: field, Message: match.InvalidUTF8}
 }
 
 func (s *server) tooManyQueries(n int) error {

@@ -14,11 +14,11 @@ import (
 )
 
 // OrderChecker checks one order for POST /v1/orders/check: it decodes the
-// JSON order from r, screens its parties, goods and route, and returns the
-// report to send back. A bad order is an *Error with status 400 naming the
+// JSON order from r, screens its parties, goods and route with sc, and
+// returns the report. A bad order is an *Error with status 400 naming the
 // field; any other error is a 500.
 type OrderChecker interface {
-	CheckOrder(ctx context.Context, r io.Reader) (report any, err error)
+	CheckOrder(ctx context.Context, sc Screener, r io.Reader) (*orders.Report, error)
 }
 
 func (s *server) checkOrder(w http.ResponseWriter, r *http.Request) {
@@ -33,61 +33,59 @@ func (s *server) checkOrder(w http.ResponseWriter, r *http.Request) {
 			Message: fmt.Sprintf("content type %q: want application/json", ct)})
 		return
 	}
-	body := http.MaxBytesReader(w, r.Body, s.maxBody)
-	report, err := s.orders.CheckOrder(r.Context(), body)
+	// The screener is loaded once, so the report and its list warnings
+	// speak of the same lists even if a reload swaps them meanwhile.
+	l, err := s.loaded()
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	body := http.MaxBytesReader(w, r.Body, s.maxBody)
+	report, err := s.orders.CheckOrder(r.Context(), l.s, body)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	report.Warnings = s.listWarnings(l).list
 	s.writeJSON(w, http.StatusOK, report)
 }
 
 // NewOrderChecker returns the OrderChecker of the program: it decodes
 // orders with orders.Decode and checks them with a checker that mk builds
-// over the current screener. A checker is built once per engine version
+// over the screener of the request. A checker is built once per screener
 // and kept until the next swap, so that one order is screened against one
 // version of the lists throughout.
-func NewOrderChecker(eng *Engine, mk func(Screener) *orders.Checker) OrderChecker {
-	return &orderChecker{eng: eng, mk: mk}
+func NewOrderChecker(mk func(Screener) *orders.Checker) OrderChecker {
+	return &orderChecker{mk: mk}
 }
 
 type orderChecker struct {
-	eng *Engine
 	mk  func(Screener) *orders.Checker
 	cur atomic.Pointer[builtChecker]
 }
 
 type builtChecker struct {
-	engine *loaded
-	c      *orders.Checker
+	s Screener
+	c *orders.Checker
 }
 
-func (oc *orderChecker) checker() (*orders.Checker, error) {
-	l := oc.eng.p.Load()
-	if l == nil {
-		return nil, &Error{Status: http.StatusServiceUnavailable, Code: "not_ready",
-			Message: "the lists are still loading; retry shortly"}
-	}
-	if b := oc.cur.Load(); b != nil && b.engine == l {
-		return b.c, nil
+func (oc *orderChecker) checker(sc Screener) *orders.Checker {
+	if b := oc.cur.Load(); b != nil && b.s == sc {
+		return b.c
 	}
 	// Two requests may both build after a swap; one checker wins, and
 	// both are equally good.
-	b := &builtChecker{engine: l, c: oc.mk(l.s)}
+	b := &builtChecker{s: sc, c: oc.mk(sc)}
 	oc.cur.Store(b)
-	return b.c, nil
+	return b.c
 }
 
-func (oc *orderChecker) CheckOrder(ctx context.Context, r io.Reader) (any, error) {
-	c, err := oc.checker()
-	if err != nil {
-		return nil, err
-	}
+func (oc *orderChecker) CheckOrder(ctx context.Context, sc Screener, r io.Reader) (*orders.Report, error) {
 	o, err := orders.Decode(r)
 	if err != nil {
 		return nil, orderError(err)
 	}
-	rep, err := c.Check(ctx, o)
+	rep, err := oc.checker(sc).Check(ctx, o)
 	if err != nil {
 		return nil, orderError(err)
 	}

@@ -25,7 +25,7 @@ func TestOrdersInvalidJSON(t *testing.T) {
 	eng := NewEngine(nil)
 	s, fake := testServer(t, Deps{Engine: eng})
 	eng.Swap(fake)
-	s.orders = NewOrderChecker(eng, func(sc Screener) *orders.Checker { return orders.NewChecker(sc, nil) })
+	s.orders = NewOrderChecker(func(sc Screener) *orders.Checker { return orders.NewChecker(sc, nil) })
 	for file, want := range invalidOrders {
 		t.Run(file, func(t *testing.T) {
 			body, err := os.ReadFile(filepath.Join("../orders/testdata/invalid", file))

@@ -2,7 +2,6 @@ package batch
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -22,7 +21,7 @@ func physicalLines(in []byte) [][]byte {
 	return lines
 }
 
-// blankLine is the definition of a blank line, independently of isBlank:
+// blankLine is the definition of a blank line, independently of csvin.IsBlank:
 // nothing but spaces, tabs and carriage returns.
 func blankLine(l []byte) bool {
 	return strings.Trim(string(l), " \t\r") == ""
@@ -132,38 +131,5 @@ func FuzzReadAccounting(f *testing.F) {
 			format = JSONL
 		}
 		checkAccounting(t, format, in)
-	})
-}
-
-// FuzzScanQuotes checks scanQuotes against encoding/csv with LazyQuotes:
-// they must agree on whether a line ends inside a quoted field and on the
-// number of fields, or records would be cut in the wrong place.
-func FuzzScanQuotes(f *testing.F) {
-	for _, s := range []string{`a,"b,c`, `"a""b",c`, `"a"b,c"`, `a"b,"c"`, `"",""`, `"a" ,b`, `x,"`, `,`, `"a""`} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, line string) {
-		if line == "" || strings.ContainsAny(line, "\n") || strings.HasSuffix(line, "\r") {
-			return // not one physical line as lineReader returns it
-		}
-		cr := csv.NewReader(strings.NewReader(line + "\nz\n"))
-		cr.LazyQuotes = true
-		cr.FieldsPerRecord = -1
-		rec, err := cr.Read()
-		if err != nil {
-			t.Fatalf("csv: %v", err)
-		}
-		fields, open := scanQuotes([]byte(line), false)
-		csvOpen := cr.InputOffset() > int64(len(line)+1)
-		if open != csvOpen {
-			t.Fatalf("scanQuotes open = %v, encoding/csv open = %v", open, csvOpen)
-		}
-		if !open && fields != len(rec) {
-			t.Fatalf("scanQuotes fields = %d, encoding/csv %d (%q)", fields, len(rec), rec)
-		}
-		got, whole := newFieldSplitter().split([]physLine{{text: []byte(line)}})
-		if open == whole || !open && strings.Join(got, "\x00") != strings.Join(rec, "\x00") {
-			t.Fatalf("split = %q (whole %v), encoding/csv %q (open %v)", got, whole, rec, open)
-		}
 	})
 }

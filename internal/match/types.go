@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
 )
@@ -47,6 +48,10 @@ func (e *ValidationError) Error() string {
 	return "invalid query: " + strings.Join(parts, "; ")
 }
 
+// InvalidUTF8 is the message for a field that is not UTF-8 text, the same
+// words as the order checks'.
+const InvalidUTF8 = "invalid UTF-8: the text must be UTF-8 encoded"
+
 // Validate reports every unacceptable field of q at once.
 func (q *Query) Validate() error {
 	_, err := q.validate()
@@ -67,6 +72,13 @@ func (q *Query) validate() (entity.Date, error) {
 	if len(q.Name) > MaxNameLen {
 		add("name", "longer than %d bytes", MaxNameLen)
 	}
+	// Bytes that are not UTF-8 would be screened as something else than
+	// what the caller holds; the batch readers and orders refuse them too.
+	for _, f := range []struct{ name, v string }{{"id", q.ID}, {"name", q.Name}, {"country", q.Country}, {"dob", q.DOB}, {"gender", q.Gender}} {
+		if !utf8.ValidString(f.v) {
+			add(f.name, "%s", InvalidUTF8)
+		}
+	}
 	if q.Type != "" {
 		if _, ok := entity.ParseType(string(q.Type)); !ok {
 			add("type", "unknown type %q (want person, organization, vessel or aircraft)", q.Type)
@@ -84,6 +96,9 @@ func (q *Query) validate() (entity.Date, error) {
 	for i, id := range q.IDs {
 		if len(id) > MaxIDLen {
 			add(fmt.Sprintf("ids[%d]", i), "longer than %d bytes", MaxIDLen)
+		}
+		if !utf8.ValidString(id) {
+			add(fmt.Sprintf("ids[%d]", i), "%s", InvalidUTF8)
 		}
 	}
 	if len(bad) > 0 {

@@ -13,6 +13,7 @@ import (
 	"github.com/chokepoint-dev/chokepoint/internal/country"
 	"github.com/chokepoint-dev/chokepoint/internal/entity"
 	"github.com/chokepoint-dev/chokepoint/internal/goods"
+	"github.com/chokepoint-dev/chokepoint/internal/lists"
 	"github.com/chokepoint-dev/chokepoint/internal/match"
 	"github.com/chokepoint-dev/chokepoint/internal/route"
 )
@@ -29,6 +30,12 @@ type datasetLister interface {
 	Datasets() []*entity.Dataset
 }
 
+// ListWarner says why the lists a report was screened against cannot be
+// fully trusted (excerpt, stale, failed update); *lists.Warner implements it.
+type ListWarner interface {
+	Warnings(datasets []*entity.Dataset) []lists.Warning
+}
+
 // Checker applies the rules to orders. It is safe for concurrent use once
 // configured.
 type Checker struct {
@@ -41,6 +48,7 @@ type Checker struct {
 	history  History
 	now      func() time.Time
 	cache    *screenCache
+	warner   ListWarner
 }
 
 // screenCache keeps screening results across orders: batches name the same
@@ -90,6 +98,11 @@ func NewChecker(s Screener, rules *Rules) *Checker {
 // party's customer_since date can show it is new, and every report says
 // so.
 func (c *Checker) SetHistory(h History) { c.history = h }
+
+// SetWarner makes every report carry the list warnings w gives for the
+// Screener's datasets, so a "clear" screened against an excerpt or a stale
+// list says so. Without it, reports carry no list warnings.
+func (c *Checker) SetWarner(w ListWarner) { c.warner = w }
 
 // SetCache makes the checker keep up to n screening results across orders.
 // Use it only while the Screener's lists do not change (one Checker per
@@ -157,6 +170,7 @@ func (c *Checker) Check(ctx context.Context, o *Order) (*Report, error) {
 		CheckedAt:    now.Format(time.RFC3339),
 		Caveats:      []string{OwnershipCaveat},
 		Findings:     []Finding{},
+		Warnings:     []lists.Warning{},
 	}
 	if c.history == nil {
 		st.rep.Caveats = append(st.rep.Caveats, NoHistoryCaveat)
@@ -333,6 +347,9 @@ func (st *check) lists() {
 		return
 	}
 	ds := dl.Datasets()
+	if st.c.warner != nil {
+		st.rep.Warnings = append(st.rep.Warnings, st.c.warner.Warnings(ds)...)
+	}
 	for _, d := range ds {
 		v := d.Version
 		if v == "" {

@@ -1,13 +1,13 @@
 package orders
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 
+	"github.com/chokepoint-dev/chokepoint/internal/csvin"
 	"github.com/chokepoint-dev/chokepoint/internal/lists/parse"
 )
 
@@ -47,45 +47,70 @@ func set(s ...string) map[string]bool {
 	return m
 }
 
-// CSVReader reads orders in the CSV batch layout.
+// CSVReader reads orders in the CSV batch layout. Every line after the
+// header is part of exactly one order (a row, or an extra line of a quoted
+// field that spans lines), or blank; a row that cannot be read (a stray
+// quote, a field too many) makes its order invalid, naming the line, and
+// reading goes on. Only a row whose order cannot be told stops the batch.
 type CSVReader struct {
-	cr      *csv.Reader
-	file    string
-	col     map[string]int
-	pending []string
-	pendLn  int
-	err     error
+	recs      *csvin.Reader
+	file      string
+	col       map[string]int
+	width     int
+	headerEnd int
+	pending   *csvRow
+	end       int // the last line of the last order returned
+	err       error
+}
+
+// csvRow is one row as read: its fields, or why they cannot be trusted.
+type csvRow struct {
+	fields    []string
+	line, end int
+	bad       *FieldError
 }
 
 // NewCSVReader reads the header of a CSV batch; file names the input in
 // errors.
 func NewCSVReader(r io.Reader, file string) (*CSVReader, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = false
-	header, err := cr.Read()
-	if err != nil {
-		return nil, &parse.Error{File: file, Line: 1, Err: fmt.Errorf("read header: %w", err)}
+	recs := csvin.NewReader(r, file)
+	hr, err := recs.Read(0)
+	if errors.Is(err, io.EOF) {
+		return nil, &parse.Error{File: file, Line: 1, Err: errors.New("empty input: want a header row")}
 	}
+	if err != nil {
+		return nil, err
+	}
+	switch hr.Problem {
+	case csvin.TooLong:
+		return nil, &parse.Error{File: file, Line: hr.Line, Err: fmt.Errorf("header line longer than %d bytes", csvin.MaxLineLen)}
+	case csvin.OpenQuote, csvin.Unsplittable:
+		return nil, &parse.Error{File: file, Line: hr.Line, Err: errors.New("header: a quote is never closed")}
+	}
+	header := hr.Fields
 	known := set(CSVColumns...)
 	col := make(map[string]int)
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		if !known[h] {
-			return nil, &parse.Error{File: file, Line: 1, Field: h, Err: errors.New("unknown column (see orders.CSVColumns)")}
+			return nil, &parse.Error{File: file, Line: hr.Line, Field: h, Err: errors.New("unknown column (see orders.CSVColumns)")}
 		}
 		if _, dup := col[h]; dup {
-			return nil, &parse.Error{File: file, Line: 1, Field: h, Err: errors.New("column given twice")}
+			return nil, &parse.Error{File: file, Line: hr.Line, Field: h, Err: errors.New("column given twice")}
 		}
 		col[h] = i
 	}
 	for _, need := range []string{"order_id", "record"} {
 		if _, ok := col[need]; !ok {
-			return nil, &parse.Error{File: file, Line: 1, Field: need, Err: errors.New("missing column")}
+			return nil, &parse.Error{File: file, Line: hr.Line, Field: need, Err: errors.New("missing column")}
 		}
 	}
-	return &CSVReader{cr: cr, file: file, col: col}, nil
+	return &CSVReader{recs: recs, file: file, col: col, width: len(header), headerEnd: hr.EndLine}, nil
 }
+
+// EndLine returns the last line of the order Next returned last: its rows
+// are the lines from the line Next gave to EndLine.
+func (r *CSVReader) EndLine() int { return r.end }
 
 // Next returns the next order and the line its first row is on. A
 // structural CSV error is a *parse.Error and ends the batch; an order with
@@ -101,17 +126,37 @@ func (r *CSVReader) Next() (*Order, int, error) {
 			return nil, 0, err
 		}
 	}
-	id := r.get(r.pending, "order_id")
-	first := r.pendLn
+	id := r.get(r.pending.fields, "order_id")
+	first := r.pending.line
 	o := &Order{ID: id}
 	var bad []FieldError
+	unread := false // a row of the order could not be read
 	rows := csvRows{order: first}
-	for r.pending != nil && r.get(r.pending, "order_id") == id {
-		bad = append(bad, r.apply(o, r.pending, r.pendLn, &rows)...)
-		if err := r.read(); err != nil && err != io.EOF {
-			r.err = err
-			return nil, 0, err
+	for r.pending != nil && r.get(r.pending.fields, "order_id") == id {
+		if p := r.pending; p.bad != nil {
+			bad = append(bad, *p.bad)
+			unread = true
+		} else {
+			bad = append(bad, r.apply(o, p.fields, p.line, &rows)...)
 		}
+		r.end = r.pending.end
+		if err := r.read(); err != nil && err != io.EOF {
+			// Rows of this order may be in what cannot be read: it gets
+			// no decision, and the next call returns the error.
+			r.err, r.pending = err, nil
+			msg := "the input cannot be read after this order, which may go on there"
+			var pe *parse.Error
+			if errors.As(err, &pe) {
+				msg = fmt.Sprintf("line %d cannot be read and may belong to this order; the batch stops there", pe.Line)
+			}
+			bad = append(bad, FieldError{Message: msg, Line: r.end})
+			unread = true
+		}
+	}
+	if unread {
+		// What the order lacks is in the rows named; Validate would
+		// only repeat it (no party, no line).
+		return o, first, &ValidationError{bad}
 	}
 	if err := o.Validate(); err != nil {
 		var ve *ValidationError
@@ -153,26 +198,70 @@ func (c *csvRows) lineOf(field string) int {
 	return c.order
 }
 
+// read reads the next row into r.pending (nil at the end). A row that
+// cannot be read comes back with bad set when the order it belongs to can
+// still be told from its order_id; otherwise reading stops with an error.
 func (r *CSVReader) read() error {
-	rec, err := r.cr.Read()
+	rec, err := r.recs.Read(r.width)
 	if err == io.EOF {
 		r.pending = nil
 		return io.EOF
 	}
-	line := csvLine(r.cr, err)
 	if err != nil {
-		return &parse.Error{File: r.file, Line: line, Err: err}
+		return err
 	}
-	if len(rec) != len(r.col) {
-		return &parse.Error{File: r.file, Line: line, Err: fmt.Errorf("%d fields, header has %d", len(rec), len(r.col))}
+	row := &csvRow{fields: rec.Fields, line: rec.Line, end: rec.EndLine}
+	idx := r.col["order_id"]
+	var why string
+	var field string
+	// known is how many leading fields were read as written.
+	known := len(rec.Fields)
+	switch {
+	case rec.Problem == csvin.TooLong:
+		why, known = fmt.Sprintf("line longer than %d bytes", csvin.MaxLineLen), 0
+	case rec.Problem == csvin.OpenQuote:
+		field = r.colName(rec.Field)
+		why, known = "quote not closed on this line", rec.Field
+	case rec.Problem == csvin.Unsplittable:
+		// Fuzz targets look for this message.
+		why, known = "cannot split the line into fields (internal error, please report)", 0
+	case len(rec.Fields) != r.width:
+		// A comma too many or too few shifts the fields after it, and
+		// where it is cannot be told: only the first field is sure.
+		why, known = fmt.Sprintf("row has %d fields, the header has %d", len(rec.Fields), r.width), 1
 	}
-	r.pending, r.pendLn = rec, line
+	if why == "" {
+		r.pending = row
+		return nil
+	}
+	if idx >= known {
+		if field == "" && idx < len(rec.Fields) {
+			field = "order_id"
+		}
+		return &parse.Error{File: r.file, Line: rec.Line, Field: field,
+			Err: fmt.Errorf("%s, so the row's order cannot be told; the batch stops here", why)}
+	}
+	if rec.Problem == csvin.OpenQuote {
+		why += ": the field would run into the rows after it"
+	}
+	row.bad = &FieldError{Field: field, Message: why, Line: rec.Line}
+	r.pending = row
 	return nil
+}
+
+// colName names column i for an error.
+func (r *CSVReader) colName(i int) string {
+	for name, j := range r.col {
+		if j == i {
+			return name
+		}
+	}
+	return fmt.Sprintf("column %d", i+1)
 }
 
 func (r *CSVReader) get(rec []string, name string) string {
 	i, ok := r.col[name]
-	if !ok {
+	if !ok || i >= len(rec) {
 		return ""
 	}
 	return strings.TrimSpace(rec[i])

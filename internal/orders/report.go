@@ -6,6 +6,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/chokepoint-dev/chokepoint/internal/lists"
 )
 
 // Decision is the one outcome of an order check.
@@ -113,6 +115,9 @@ type Report struct {
 	RulesFile    string            `json:"rules_file"`
 	CheckedAt    string            `json:"checked_at"`
 	Caveats      []string          `json:"caveats"`
+	// Warnings name the lists screened against that are excerpts, stale
+	// or failed their last update: the decision is only as good as them.
+	Warnings []lists.Warning `json:"warnings"`
 }
 
 // Counts returns the number of findings by severity.
@@ -152,6 +157,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		for _, k := range keys {
 			p("  %-28s %s\n", k, r.ListVersions[k])
 		}
+	}
+	for _, w := range r.Warnings {
+		p("warning: %s\n", w)
 	}
 	p("Rules: %s (version %s)\n", r.RulesFile, r.RulesVersion)
 	for _, cv := range r.Caveats {
