@@ -39,6 +39,20 @@ func realChecker(tb testing.TB) *orders.Checker {
 	return orders.NewChecker(eng, nil)
 }
 
+// realScreener screens documents and their free text over the bundled
+// lists; one scanner index is built for the whole test binary.
+var (
+	scrOnce sync.Once
+	scr     *Screener
+)
+
+func realScreener(tb testing.TB) *Screener {
+	tb.Helper()
+	c := realChecker(tb)
+	scrOnce.Do(func() { scr = NewScreener(c, eng) })
+	return scr
+}
+
 // exampleWant is what a compliance officer expects from each example: the
 // decision, rules that must fire, and list entries that must be named.
 var exampleWant = map[string]struct {
@@ -46,20 +60,34 @@ var exampleWant = map[string]struct {
 	decision orders.Decision
 	rules    []string
 	entities []string
+	// mentions are free-text mentions that must be found, as "kind ref"
+	// (or "kind ref field" for a message's field).
+	mentions []string
 }{
 	"mt103-listed-beneficiary.fin": {"MT103", orders.DecisionBlock,
-		[]string{orders.RulePartySanctions, orders.RuleComponentKeyword, orders.RuleNoEndUse, orders.RuleTransshipment}, []string{"us_ofac_sdn:44018"}},
+		[]string{orders.RulePartySanctions, orders.RuleComponentKeyword, orders.RuleNoEndUse, orders.RuleTransshipment}, []string{"us_ofac_sdn:44018"}, nil},
 	"mt700-stm32-makhachkala.fin": {"MT700", orders.DecisionBlock,
-		[]string{orders.RuleCaspian, orders.RuleEmbargoed, orders.RuleSupp7, orders.RuleComponentKeyword}, nil},
+		[]string{orders.RuleCaspian, orders.RuleEmbargoed, orders.RuleSupp7, orders.RuleComponentKeyword}, nil, nil},
 	"pacs008-listed-agent.xml": {"pacs.008.001.08", orders.DecisionBlock,
-		[]string{orders.RulePartySanctions, orders.RuleEmbargoed}, []string{"us_ofac_sdn:34656"}},
+		[]string{orders.RulePartySanctions, orders.RuleEmbargoed}, []string{"us_ofac_sdn:34656"}, nil},
 	"bl-listed-vessel.json": {"bill_of_lading", orders.DecisionBlock,
-		[]string{orders.RuleVessel, orders.RuleCaspian, orders.RuleEmbargoed, orders.RuleSupp7}, []string{"us_ofac_sdn:37089"}},
-	"invoice-clean.json": {"invoice", orders.Clear, nil, nil},
+		[]string{orders.RuleVessel, orders.RuleCaspian, orders.RuleEmbargoed, orders.RuleSupp7}, []string{"us_ofac_sdn:37089"}, nil},
+	"invoice-clean.json": {"invoice", orders.Clear, nil, nil, nil},
+	// The beneficiary is clean; the remittance text names a listed
+	// trading company across a line break, which only the free-text scan
+	// sees.
+	"mt103-remittance-listed.fin": {"MT103", orders.DecisionReview,
+		[]string{RuleTextListedParty}, []string{"us_ofac_sdn:41277"}, []string{"party us_ofac_sdn:41277 :70:"}},
+	"drone-procurement-news.txt": {"text", orders.DecisionReview,
+		[]string{RuleTextListedParty, RuleTextListedIdentifier, RuleTextEmbargoedPlace, RuleTextControlledGoods},
+		[]string{"us_ofac_sdn:45708", "us_ofac_sdn:45710", "us_ofac_sdn:45713", "us_ofac_sdn:15050", "us_ofac_sdn:16418"},
+		[]string{"country RU", "country IR", "party us_ofac_sdn:45708", "party us_ofac_sdn:45710", "party us_ofac_sdn:45713",
+			"party us_ofac_sdn:15050", "party us_ofac_sdn:16418", "identifier us_ofac_sdn:15050", "port IRBAZ", "port RUMCX",
+			"hs_code 854231", "hs_code 852691", "component gnss"}},
 }
 
 func TestExamples(t *testing.T) {
-	c := realChecker(t)
+	sc := realScreener(t)
 	entries, err := os.ReadDir(examplesDir)
 	if err != nil {
 		t.Fatal(err)
@@ -80,16 +108,42 @@ func TestExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			docs, errs := Parse(data, e.Name(), "")
-			if len(errs) > 0 {
-				t.Fatalf("parse: %v", errs)
+			var res *Result
+			if f := DetectFile(data, e.Name()); f == FormatText || f == FormatHTML {
+				res, err = sc.ScanText(context.Background(), e.Name(), f, string(data))
+			} else {
+				docs, errs := Parse(data, e.Name(), "")
+				if len(errs) > 0 {
+					t.Fatalf("parse: %v", errs)
+				}
+				if len(docs) != 1 {
+					t.Fatalf("got %d documents, want one", len(docs))
+				}
+				res, err = sc.Screen(context.Background(), docs[0])
 			}
-			if len(docs) != 1 || docs[0].Type != want.typ {
-				t.Fatalf("got %d documents, first %+v; want one %s", len(docs), docs, want.typ)
-			}
-			res, err := Screen(context.Background(), c, docs[0])
 			if err != nil {
 				t.Fatal(err)
+			}
+			if res.Document.Type != want.typ {
+				t.Fatalf("type %s, want %s", res.Document.Type, want.typ)
+			}
+			got := map[string]bool{}
+			for _, m := range res.Mentions {
+				ref := m.Ref
+				if m.Party != nil {
+					ref = m.Party.EntityID
+				}
+				got[string(m.Kind)+" "+ref] = true
+				got[string(m.Kind)+" "+ref+" "+m.Field] = true
+				// Offsets into the file: exact for MT and text files.
+				if !m.Approximate && string(data[m.Start:m.End]) != m.Text {
+					t.Errorf("mention %q at %d-%d, file there %q", m.Text, m.Start, m.End, data[m.Start:m.End])
+				}
+			}
+			for _, w := range want.mentions {
+				if !got[w] {
+					t.Errorf("mention %q not found; found %v", w, got)
+				}
 			}
 			if res.Report.Decision != want.decision {
 				var b strings.Builder
