@@ -63,7 +63,12 @@ type builtChecker struct {
 }
 
 func (oc *orderChecker) checker() (*orders.Checker, error) {
-	l := oc.eng.p.Load()
+	return oc.checkerFor(oc.eng.p.Load())
+}
+
+// checkerFor is the checker over the lists of l, so that a document's
+// order and its free text are screened against one version.
+func (oc *orderChecker) checkerFor(l *loaded) (*orders.Checker, error) {
 	if l == nil {
 		return nil, &Error{Status: http.StatusServiceUnavailable, Code: "not_ready",
 			Message: "the lists are still loading; retry shortly"}

@@ -71,6 +71,9 @@ type Screener struct {
 	// Lists gives the list versions a text report names; usually the
 	// engine both were built over.
 	Lists scan.Screener
+	// Options tune the scans; a zero Threshold takes the rules'
+	// party-match threshold.
+	Options scan.Options
 }
 
 // NewScreener returns a Screener over the lists s screens against.
@@ -82,7 +85,11 @@ func NewScreener(c *orders.Checker, s scan.Screener) *Screener {
 // party match, so that a mention scoring a match means what a party
 // match means.
 func (s *Screener) scanOptions() scan.Options {
-	return scan.Options{Threshold: s.Checker.Rules().Thresholds.PartyMatch}
+	opt := s.Options
+	if opt.Threshold <= 0 {
+		opt.Threshold = s.Checker.Rules().Thresholds.PartyMatch
+	}
+	return opt
 }
 
 // Screen screens d with the order rules and scans each of its free-text
