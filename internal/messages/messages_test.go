@@ -674,3 +674,50 @@ func TestSecondVessel(t *testing.T) {
 		t.Errorf("route vessel %q %q, notes %q", res.Order.Route.VesselName, res.Order.Route.VesselIMO, res.Notes)
 	}
 }
+
+// TestFreeTextOffsets: a mention in a JSON string without escapes is at
+// its exact bytes in the file; in a string with escapes it is marked
+// approximate, spans the field, and its field offsets are exact in the
+// decoded text.
+func TestFreeTextOffsets(t *testing.T) {
+	sc := realScreener(t)
+	data, err := os.ReadFile(filepath.Join(examplesDir, "bl-listed-vessel.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	escaped := []byte(strings.Replace(string(data), `"Shipped on board LADY MARIIA`, `"Shipped \u0026 on board LADY MARIIA`, 1))
+	for _, tc := range []struct {
+		data   []byte
+		approx bool
+	}{{data, false}, {escaped, true}} {
+		docs, errs := Parse(tc.data, "bl.json", "")
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		res, err := sc.Screen(context.Background(), docs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m *Mention
+		for i := range res.Mentions {
+			if res.Mentions[i].Field == "remarks" && res.Mentions[i].Kind == "party" {
+				m = &res.Mentions[i]
+			}
+		}
+		if m == nil {
+			t.Fatalf("LADY MARIIA in remarks not found: %+v", res.Mentions)
+		}
+		var text string
+		for _, ft := range docs[0].FreeText {
+			if ft.Loc.Field == "remarks" {
+				text = ft.Text
+			}
+		}
+		if m.Approximate != tc.approx || text[m.FieldStart:m.FieldEnd] != "LADY MARIIA" || m.Line != 40 {
+			t.Errorf("approximate %v (want %v), field text %q, line %d", m.Approximate, tc.approx, text[m.FieldStart:m.FieldEnd], m.Line)
+		}
+		if got := string(tc.data[m.Start:m.End]); tc.approx != (got != "LADY MARIIA") {
+			t.Errorf("file[%d:%d] = %q", m.Start, m.End, got)
+		}
+	}
+}
