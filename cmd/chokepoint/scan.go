@@ -481,8 +481,12 @@ func writeTextReport(b *bytes.Buffer, r *messages.Result) {
 }
 
 func mentionTag(m messages.Mention) string {
-	if m.Severity == "" {
+	switch {
+	case m.Severity != "":
+	case !m.Match:
 		return "[NEAR]"
+	default:
+		return "[MENTION]" // a port elsewhere: context, no finding
 	}
 	return "[" + strings.ToUpper(string(m.Severity)) + "]"
 }

@@ -721,3 +721,54 @@ func TestFreeTextOffsets(t *testing.T) {
 		}
 	}
 }
+
+// TestTextGrading: a listed party named in text asks for review, a
+// Caspian port in a free-standing text is info, a port elsewhere is a
+// mention without a finding, and a transshipment country (asked for) is
+// info under its own rule.
+func TestTextGrading(t *testing.T) {
+	base := realScreener(t)
+	sc := *base
+	sc.Options.Transshipment = true
+	res, err := sc.ScanText(context.Background(), "t.txt", FormatText,
+		"The cargo left Rotterdam for Makhachkala via Turkey; Qods Aviation Industries paid for it.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]orders.Severity{}
+	for _, f := range res.Findings {
+		got[f.Rule+" "+f.Evidence.Value] = f.Severity
+		if f.Location == nil || f.Location.Field != "text" || f.Source == "" || !strings.HasPrefix(f.SourceURL, "https://") {
+			t.Errorf("finding %s lacks location or source: %+v", f.Rule, f)
+		}
+	}
+	want := map[string]orders.Severity{
+		RuleTextListedParty + " Qods Aviation Industries": orders.Review,
+		RuleTextEmbargoedPlace + " Makhachkala":           orders.Info,
+		RuleTextTransshipment + " Turkey":                 orders.Info,
+	}
+	if len(got) != len(want) {
+		t.Errorf("findings %v, want %v", got, want)
+	}
+	for k, sev := range want {
+		if got[k] != sev {
+			t.Errorf("%s: severity %q, want %q (all: %v)", k, got[k], sev, got)
+		}
+	}
+	if res.Report.Decision != orders.DecisionReview || res.Report.RiskScore < 40 || res.Report.RiskScore > 69 {
+		t.Errorf("decision %s risk %d, want review in 40-69", res.Report.Decision, res.Report.RiskScore)
+	}
+	var rotterdam bool
+	for _, m := range res.Mentions {
+		if m.Text == "Rotterdam" {
+			rotterdam = m.Severity == ""
+		}
+	}
+	if !rotterdam {
+		t.Errorf("Rotterdam not a mention without finding: %+v", res.Mentions)
+	}
+	res, err = base.ScanText(context.Background(), "t.txt", FormatText, "The cargo left Rotterdam for Genoa.")
+	if err != nil || res.Report.Decision != orders.Clear || len(res.Findings) != 0 {
+		t.Errorf("ordinary ports: %v decision %s findings %+v", err, res.Report.Decision, res.Findings)
+	}
+}

@@ -32,6 +32,7 @@ const (
 	RuleTextListedParty      = "text.listed_party"
 	RuleTextListedIdentifier = "text.listed_identifier"
 	RuleTextEmbargoedPlace   = "text.embargoed_place"
+	RuleTextTransshipment    = "text.transshipment_country"
 	RuleTextControlledGoods  = "text.controlled_goods"
 	textRuleVersion          = "2026-12-06"
 	// textReviewWeight puts one review finding at the rules' review score.
@@ -280,10 +281,13 @@ func textFindingFor(rules *orders.Rules, m *Mention, field FreeText, inMessage b
 			basis = orders.RuleOccupied
 		case "embargoed_country", "port_in_embargoed_country":
 			basis = orders.RuleEmbargoed
-		default:
+		case "transshipment_country":
 			// A transshipment jurisdiction (asked for) is context only.
-			basis = orders.RuleTransshipment
+			id, basis = RuleTextTransshipment, orders.RuleTransshipment
 			sev, weight = orders.Info, 0
+		default:
+			// A port elsewhere (Rotterdam) is a mention, not a finding.
+			return orders.Finding{}, false
 		}
 		if !inMessage {
 			sev, weight = orders.Info, 0
