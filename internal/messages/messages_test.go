@@ -772,3 +772,22 @@ func TestTextGrading(t *testing.T) {
 		t.Errorf("ordinary ports: %v decision %s findings %+v", err, res.Report.Decision, res.Findings)
 	}
 }
+
+// TestDetectFile: a SWIFT message is one whatever its name; the name
+// decides text and HTML; markup is HTML only when it says so.
+func TestDetectFile(t *testing.T) {
+	for _, tc := range []struct{ name, data, want string }{
+		{"export.txt", "{1:F01ANKBTRISAXXX0000000000}{2:I103", FormatMT},
+		{"notes.txt", "<Document xmlns=\"urn:iso\">", FormatText},
+		{"page.htm", "plain words", FormatHTML},
+		{"page", "<!DOCTYPE html><p>x</p>", FormatHTML},
+		{"pacs.xml", "<?xml version=\"1.0\"?><Document>", FormatISO20022},
+		{"bl.json", `{"bill_of_lading": {}}`, FormatBL},
+		{"memo", "Paid via Bandar Anzali", FormatText},
+		{"memo.txt", `{"not": "json to us"}`, FormatText},
+	} {
+		if got := DetectFile([]byte(tc.data), tc.name); got != tc.want {
+			t.Errorf("DetectFile(%q, %q) = %q, want %q", tc.data, tc.name, got, tc.want)
+		}
+	}
+}
