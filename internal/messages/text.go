@@ -147,6 +147,7 @@ func (s *Screener) ScanText(ctx context.Context, file, format, text string) (*Re
 	rep := &orders.Report{
 		OrderID:      d.Reference,
 		Decision:     orders.Clear,
+		Findings:     []orders.Finding{},
 		ListVersions: map[string]string{},
 		RulesVersion: rules.Version,
 		RulesFile:    rules.File,
