@@ -12,16 +12,22 @@ import (
 	"testing"
 )
 
-// TestScanCommand scans the examples folder as JSON lines, then a
-// malformed message: an error naming the tag and line, exit 1, and no
-// decision printed.
-func TestScanCommand(t *testing.T) {
+// scanSetup loads the real lists once and gives a run its own data
+// folder.
+func scanSetup(t *testing.T) (context.Context, []string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("skipping: loads the lists")
 	}
 	realEngine(t)
-	environ := []string{"CHOKEPOINT_DATA_DIR=" + t.TempDir()}
-	ctx := context.Background()
+	return context.Background(), []string{"CHOKEPOINT_DATA_DIR=" + t.TempDir()}
+}
+
+// TestScanCommand scans the examples folder as JSON lines, then a
+// malformed message: an error naming the tag and line, exit 1, and no
+// decision printed.
+func TestScanCommand(t *testing.T) {
+	ctx, environ := scanSetup(t)
 	var stdout, stderr bytes.Buffer
 	code := run(ctx, []string{"scan", "--json", "../../examples/documents"}, strings.NewReader(""), &stdout, &stderr, environ)
 	if code != 0 || !strings.Contains(stderr.String(), "scanned 7 file(s)") {
@@ -92,12 +98,7 @@ func TestScanCommand(t *testing.T) {
 // review exits 1 while the default exits 0. A file of invalid UTF-8 is
 // malformed, naming its line.
 func TestScanText(t *testing.T) {
-	if testing.Short() {
-		t.Skip("skipping: loads the lists")
-	}
-	realEngine(t)
-	environ := []string{"CHOKEPOINT_DATA_DIR=" + t.TempDir()}
-	ctx := context.Background()
+	ctx, environ := scanSetup(t)
 	var stdout, stderr bytes.Buffer
 	news := "../../examples/documents/drone-procurement-news.txt"
 	if code := run(ctx, []string{"scan", news}, strings.NewReader(""), &stdout, &stderr, environ); code != 0 {
