@@ -69,6 +69,9 @@ var readmeOutputs = []struct {
 	{regexp.MustCompile(`/readyz`), `"status":"ready"`},
 	{regexp.MustCompile(`/v1/screen`), `"matches"`},
 	{regexp.MustCompile(`/v1/orders/check`), `"decision"`},
+	{regexp.MustCompile(`/v1/documents/scan`), `"decision":"review"`},
+	{regexp.MustCompile(`scan examples/documents/mt103-remittance-listed\.fin`), "text.listed_party"},
+	{regexp.MustCompile(`scan examples/documents/drone-procurement-news\.txt`), "us_ofac_sdn:45713"},
 	{regexp.MustCompile(`^\./chokepoint lists diff us_ofac_sdn$`), "run lists update or lists import first"},
 }
 

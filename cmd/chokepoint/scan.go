@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/chokepoint-dev/chokepoint/internal/messages"
 	"github.com/chokepoint-dev/chokepoint/internal/orders"
@@ -22,8 +23,8 @@ import (
 )
 
 func runScan(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "scan", "scan [--format mt|iso20022|bl|invoice] [--json] [--rules FILE] [--fail-on review|block] FILE|FOLDER...")
-	format := fs.String("format", "", "input format: mt, iso20022, bl or invoice (default: detected from the content)")
+	fs := newFlagSet(e, "scan", "scan [--format mt|iso20022|bl|invoice|text|html] [--json] [--rules FILE] [--fail-on review|block] FILE|FOLDER...")
+	format := fs.String("format", "", "input format: mt, iso20022, bl, invoice, text or html (default: detected from the content and the file name)")
 	asJSON := fs.Bool("json", false, "print one JSON object per document (JSON lines)")
 	rulesFile := fs.String("rules", "", "rules file to use instead of the built-in rules.yaml")
 	failOn := fs.String("fail-on", "", "exit 1 when a document's decision is at least this: review or block (malformed documents always exit 1)")
@@ -33,9 +34,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	switch *format {
-	case "", messages.FormatMT, messages.FormatISO20022, messages.FormatBL, messages.FormatInvoice:
+	case "", messages.FormatMT, messages.FormatISO20022, messages.FormatBL, messages.FormatInvoice, messages.FormatText, messages.FormatHTML:
 	default:
-		return &usageError{fmt.Sprintf("--format %q: want mt, iso20022, bl or invoice", *format)}
+		return &usageError{fmt.Sprintf("--format %q: want mt, iso20022, bl, invoice, text or html", *format)}
 	}
 	switch *failOn {
 	case "", "review", "block":
@@ -74,6 +75,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	// One run screens against one version of the lists; banks and
 	// customers repeat across a folder of messages.
 	checker.SetCache(10000)
+	// Free text (text files and the narrative fields of messages) is
+	// scanned with the lists at the rules' party-match threshold.
+	screener := messages.NewScreener(checker, eng)
 
 	// Files are read and parsed in order by one goroutine, documents are
 	// screened on all workers, and results are printed in input order.
@@ -108,7 +112,21 @@ func runScan(ctx context.Context, e *env, args []string) error {
 				return
 			}
 			read.Add(int64(len(data)))
-			docs, perrs := messages.Parse(data, name, *format)
+			f := *format
+			if f == "" {
+				f = messages.DetectFile(data, name)
+			}
+			if f == messages.FormatText || f == messages.FormatHTML {
+				it := &scanItem{file: name, format: f, text: string(data)}
+				if perr := textError(name, data); perr != nil {
+					it = &scanItem{file: name, perrs: messages.Errors{perr}}
+				}
+				if !send(it) {
+					return
+				}
+				continue
+			}
+			docs, perrs := messages.Parse(data, name, f)
 			if len(perrs) > 0 && !send(&scanItem{file: name, perrs: perrs}) {
 				return
 			}
@@ -125,8 +143,12 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		go func() {
 			defer wg.Done()
 			for it := range jobs {
-				if it.doc != nil && ctx.Err() == nil {
-					it.res, it.err = messages.Screen(ctx, checker, it.doc)
+				switch {
+				case ctx.Err() != nil:
+				case it.doc != nil:
+					it.res, it.err = screener.Screen(ctx, it.doc)
+				case it.format != "":
+					it.res, it.err = screener.ScanText(ctx, it.file, it.format, it.text)
 				}
 				done <- it
 			}
@@ -203,8 +225,34 @@ type scanItem struct {
 	file  string
 	perrs messages.Errors
 	doc   *messages.Document
-	res   *messages.Result
-	err   error
+	// format and text are a text or HTML file's, scanned whole.
+	format, text string
+	res          *messages.Result
+	err          error
+}
+
+// textError says why data cannot be scanned as text: offsets and the
+// mention texts must be exact, and a decoder guessing at broken bytes
+// would move them.
+func textError(name string, data []byte) *messages.Error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return &messages.Error{File: name, Msg: "empty file"}
+	}
+	if utf8.Valid(data) {
+		return nil
+	}
+	line, off := 1, 0
+	for off < len(data) {
+		r, n := utf8.DecodeRune(data[off:])
+		if r == utf8.RuneError && n <= 1 {
+			break
+		}
+		if r == '\n' {
+			line++
+		}
+		off += n
+	}
+	return &messages.Error{File: name, Line: line, Msg: fmt.Sprintf("not valid UTF-8 (first bad byte at offset %d); convert the file to UTF-8", off)}
 }
 
 // printScanItem prints one item; it returns an error only for what stops
@@ -318,10 +366,16 @@ func scanError(name string, errs messages.Errors) scanErrorJSON {
 }
 
 // writeScanText writes what was read from the document, then the order
-// report, then where in the document each finding's field was read.
+// report, then where in the document each finding's field was read, then
+// the free-text mentions. A text file gets its mentions only.
 func writeScanText(w io.Writer, r *messages.Result) error {
 	var b bytes.Buffer
 	d := r.Document
+	if d.Kind == messages.KindText {
+		writeTextReport(&b, r)
+		_, err := w.Write(b.Bytes())
+		return err
+	}
 	fmt.Fprintf(&b, "%s: %s %s (line %d)\n", d.File, d.Type, d.Reference, d.Line)
 	if d.Amount != nil {
 		fmt.Fprintf(&b, "  amount:  %s %s", d.Amount.Currency, d.Amount.Value)
@@ -378,9 +432,64 @@ func writeScanText(w io.Writer, r *messages.Result) error {
 			fmt.Fprintf(&b, "  %d. %s <- %s\n", i+1, f.Evidence.Field, where)
 		}
 	}
+	if len(r.Mentions) > 0 {
+		b.WriteString("\nFree-text mentions (offsets into the file):\n")
+		for _, m := range r.Mentions {
+			fmt.Fprintf(&b, "  %-8s %s line %d: %s\n", mentionTag(m), m.Field, m.Line, m.Summary())
+		}
+	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "\nNot screened: %s\n", n)
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// writeTextReport writes a text file's decision and mentions, strongest
+// first, each with its line; the rule sources once at the end.
+func writeTextReport(b *bytes.Buffer, r *messages.Result) {
+	rep := r.Report
+	c := rep.Counts()
+	fmt.Fprintf(b, "%s: %s, %d mention(s)\n", r.Document.File, r.Document.Format, len(r.Mentions))
+	fmt.Fprintf(b, "Decision: %s (risk score %d/100); findings: %d block, %d review, %d info\n\n",
+		strings.ToUpper(string(rep.Decision)), rep.RiskScore, c[orders.Block], c[orders.Review], c[orders.Info])
+	for _, sev := range []orders.Severity{orders.Block, orders.Review, orders.Info, ""} {
+		for _, m := range r.Mentions {
+			if m.Severity == sev {
+				fmt.Fprintf(b, "  %-8s line %d: %s\n", mentionTag(m), m.Line, m.Summary())
+			}
+		}
+	}
+	sources := map[string]bool{}
+	for _, f := range rep.Findings {
+		k := f.Rule + ": " + f.Source + " " + f.SourceURL
+		if !sources[k] {
+			sources[k] = true
+		}
+	}
+	if len(sources) > 0 {
+		keys := make([]string, 0, len(sources))
+		for k := range sources {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b.WriteString("\nRules:\n")
+		for _, k := range keys {
+			fmt.Fprintf(b, "  %s\n", k)
+		}
+	}
+	for _, cv := range rep.Caveats {
+		fmt.Fprintf(b, "\nNote: %s\n", cv)
+	}
+}
+
+func mentionTag(m messages.Mention) string {
+	switch {
+	case m.Severity != "":
+	case !m.Match:
+		return "[NEAR]"
+	default:
+		return "[MENTION]" // a port elsewhere: context, no finding
+	}
+	return "[" + strings.ToUpper(string(m.Severity)) + "]"
 }

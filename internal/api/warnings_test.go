@@ -122,3 +122,26 @@ func TestScreenInvalidUTF8(t *testing.T) {
 		}
 	}
 }
+
+// TestDocumentScanWarnings is issue 9 point 4 for POST /v1/documents/scan:
+// a scan is a screening and names the excerpt and stale lists it used.
+func TestDocumentScanWarnings(t *testing.T) {
+	now := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	s, fake := testServer(t, Deps{Warner: &lists.Warner{Now: func() time.Time { return now }}})
+	fake.ds.Excerpt = true
+	code, body, _ := do(s, http.MethodPost, "/v1/documents/scan", "text/plain", "Payment to "+fake.ds.Entities[0].Name+" via Bandar Anzali.")
+	if code != http.StatusOK {
+		t.Fatalf("status %d: %s", code, body)
+	}
+	var resp DocumentScanResponse
+	if err := json.Unmarshal(body, &resp); err != nil {
+		t.Fatalf("decode %s: %v", body, err)
+	}
+	var got []string
+	for _, w := range resp.Warnings {
+		got = append(got, w.Source+"/"+w.Kind)
+	}
+	if strings.Join(got, " ") != "un_sc/excerpt un_sc/stale" {
+		t.Errorf("warnings %v, want un_sc/excerpt un_sc/stale", got)
+	}
+}

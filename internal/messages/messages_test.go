@@ -39,6 +39,20 @@ func realChecker(tb testing.TB) *orders.Checker {
 	return orders.NewChecker(eng, nil)
 }
 
+// realScreener screens documents and their free text over the bundled
+// lists; one scanner index is built for the whole test binary.
+var (
+	scrOnce sync.Once
+	scr     *Screener
+)
+
+func realScreener(tb testing.TB) *Screener {
+	tb.Helper()
+	c := realChecker(tb)
+	scrOnce.Do(func() { scr = NewScreener(c, eng) })
+	return scr
+}
+
 // exampleWant is what a compliance officer expects from each example: the
 // decision, rules that must fire, and list entries that must be named.
 var exampleWant = map[string]struct {
@@ -46,20 +60,34 @@ var exampleWant = map[string]struct {
 	decision orders.Decision
 	rules    []string
 	entities []string
+	// mentions are free-text mentions that must be found, as "kind ref"
+	// (or "kind ref field" for a message's field).
+	mentions []string
 }{
 	"mt103-listed-beneficiary.fin": {"MT103", orders.DecisionBlock,
-		[]string{orders.RulePartySanctions, orders.RuleComponentKeyword, orders.RuleNoEndUse, orders.RuleTransshipment}, []string{"us_ofac_sdn:44018"}},
+		[]string{orders.RulePartySanctions, orders.RuleComponentKeyword, orders.RuleNoEndUse, orders.RuleTransshipment}, []string{"us_ofac_sdn:44018"}, nil},
 	"mt700-stm32-makhachkala.fin": {"MT700", orders.DecisionBlock,
-		[]string{orders.RuleCaspian, orders.RuleEmbargoed, orders.RuleSupp7, orders.RuleComponentKeyword}, nil},
+		[]string{orders.RuleCaspian, orders.RuleEmbargoed, orders.RuleSupp7, orders.RuleComponentKeyword}, nil, nil},
 	"pacs008-listed-agent.xml": {"pacs.008.001.08", orders.DecisionBlock,
-		[]string{orders.RulePartySanctions, orders.RuleEmbargoed}, []string{"us_ofac_sdn:34656"}},
+		[]string{orders.RulePartySanctions, orders.RuleEmbargoed}, []string{"us_ofac_sdn:34656"}, nil},
 	"bl-listed-vessel.json": {"bill_of_lading", orders.DecisionBlock,
-		[]string{orders.RuleVessel, orders.RuleCaspian, orders.RuleEmbargoed, orders.RuleSupp7}, []string{"us_ofac_sdn:37089"}},
-	"invoice-clean.json": {"invoice", orders.Clear, nil, nil},
+		[]string{orders.RuleVessel, orders.RuleCaspian, orders.RuleEmbargoed, orders.RuleSupp7}, []string{"us_ofac_sdn:37089"}, nil},
+	"invoice-clean.json": {"invoice", orders.Clear, nil, nil, nil},
+	// The beneficiary is clean; the remittance text names a listed
+	// trading company across a line break, which only the free-text scan
+	// sees.
+	"mt103-remittance-listed.fin": {"MT103", orders.DecisionReview,
+		[]string{RuleTextListedParty}, []string{"us_ofac_sdn:41277"}, []string{"party us_ofac_sdn:41277 :70:"}},
+	"drone-procurement-news.txt": {"text", orders.DecisionReview,
+		[]string{RuleTextListedParty, RuleTextListedIdentifier, RuleTextEmbargoedPlace, RuleTextControlledGoods},
+		[]string{"us_ofac_sdn:45708", "us_ofac_sdn:45710", "us_ofac_sdn:45713", "us_ofac_sdn:15050", "us_ofac_sdn:16418"},
+		[]string{"country RU", "country IR", "party us_ofac_sdn:45708", "party us_ofac_sdn:45710", "party us_ofac_sdn:45713",
+			"party us_ofac_sdn:15050", "party us_ofac_sdn:16418", "identifier us_ofac_sdn:15050", "port IRBAZ", "port RUMCX",
+			"hs_code 854231", "hs_code 852691", "component gnss"}},
 }
 
 func TestExamples(t *testing.T) {
-	c := realChecker(t)
+	sc := realScreener(t)
 	entries, err := os.ReadDir(examplesDir)
 	if err != nil {
 		t.Fatal(err)
@@ -80,16 +108,42 @@ func TestExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			docs, errs := Parse(data, e.Name(), "")
-			if len(errs) > 0 {
-				t.Fatalf("parse: %v", errs)
+			var res *Result
+			if f := DetectFile(data, e.Name()); f == FormatText || f == FormatHTML {
+				res, err = sc.ScanText(context.Background(), e.Name(), f, string(data))
+			} else {
+				docs, errs := Parse(data, e.Name(), "")
+				if len(errs) > 0 {
+					t.Fatalf("parse: %v", errs)
+				}
+				if len(docs) != 1 {
+					t.Fatalf("got %d documents, want one", len(docs))
+				}
+				res, err = sc.Screen(context.Background(), docs[0])
 			}
-			if len(docs) != 1 || docs[0].Type != want.typ {
-				t.Fatalf("got %d documents, first %+v; want one %s", len(docs), docs, want.typ)
-			}
-			res, err := Screen(context.Background(), c, docs[0])
 			if err != nil {
 				t.Fatal(err)
+			}
+			if res.Document.Type != want.typ {
+				t.Fatalf("type %s, want %s", res.Document.Type, want.typ)
+			}
+			got := map[string]bool{}
+			for _, m := range res.Mentions {
+				ref := m.Ref
+				if m.Party != nil {
+					ref = m.Party.EntityID
+				}
+				got[string(m.Kind)+" "+ref] = true
+				got[string(m.Kind)+" "+ref+" "+m.Field] = true
+				// Offsets into the file: exact for MT and text files.
+				if !m.Approximate && string(data[m.Start:m.End]) != m.Text {
+					t.Errorf("mention %q at %d-%d, file there %q", m.Text, m.Start, m.End, data[m.Start:m.End])
+				}
+			}
+			for _, w := range want.mentions {
+				if !got[w] {
+					t.Errorf("mention %q not found; found %v", w, got)
+				}
 			}
 			if res.Report.Decision != want.decision {
 				var b strings.Builder
@@ -618,5 +672,122 @@ func TestSecondVessel(t *testing.T) {
 	}
 	if res.Order.Route.VesselIMO != "9220641" || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "KAVE DIAMOND") {
 		t.Errorf("route vessel %q %q, notes %q", res.Order.Route.VesselName, res.Order.Route.VesselIMO, res.Notes)
+	}
+}
+
+// TestFreeTextOffsets: a mention in a JSON string without escapes is at
+// its exact bytes in the file; in a string with escapes it is marked
+// approximate, spans the field, and its field offsets are exact in the
+// decoded text.
+func TestFreeTextOffsets(t *testing.T) {
+	sc := realScreener(t)
+	data, err := os.ReadFile(filepath.Join(examplesDir, "bl-listed-vessel.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	escaped := []byte(strings.Replace(string(data), `"Shipped on board LADY MARIIA`, `"Shipped \u0026 on board LADY MARIIA`, 1))
+	for _, tc := range []struct {
+		data   []byte
+		approx bool
+	}{{data, false}, {escaped, true}} {
+		docs, errs := Parse(tc.data, "bl.json", "")
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		res, err := sc.Screen(context.Background(), docs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m *Mention
+		for i := range res.Mentions {
+			if res.Mentions[i].Field == "remarks" && res.Mentions[i].Kind == "party" {
+				m = &res.Mentions[i]
+			}
+		}
+		if m == nil {
+			t.Fatalf("LADY MARIIA in remarks not found: %+v", res.Mentions)
+		}
+		var text string
+		for _, ft := range docs[0].FreeText {
+			if ft.Loc.Field == "remarks" {
+				text = ft.Text
+			}
+		}
+		if m.Approximate != tc.approx || text[m.FieldStart:m.FieldEnd] != "LADY MARIIA" || m.Line != 40 {
+			t.Errorf("approximate %v (want %v), field text %q, line %d", m.Approximate, tc.approx, text[m.FieldStart:m.FieldEnd], m.Line)
+		}
+		if got := string(tc.data[m.Start:m.End]); tc.approx != (got != "LADY MARIIA") {
+			t.Errorf("file[%d:%d] = %q", m.Start, m.End, got)
+		}
+	}
+}
+
+// TestTextGrading: a listed party named in text asks for review, a
+// Caspian port in a free-standing text is info, a port elsewhere is a
+// mention without a finding, and a transshipment country (asked for) is
+// info under its own rule.
+func TestTextGrading(t *testing.T) {
+	base := realScreener(t)
+	sc := *base
+	sc.Options.Transshipment = true
+	res, err := sc.ScanText(context.Background(), "t.txt", FormatText,
+		"The cargo left Rotterdam for Makhachkala via Turkey; Qods Aviation Industries paid for it.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]orders.Severity{}
+	for _, f := range res.Findings {
+		got[f.Rule+" "+f.Evidence.Value] = f.Severity
+		if f.Location == nil || f.Location.Field != "text" || f.Source == "" || !strings.HasPrefix(f.SourceURL, "https://") {
+			t.Errorf("finding %s lacks location or source: %+v", f.Rule, f)
+		}
+	}
+	want := map[string]orders.Severity{
+		RuleTextListedParty + " Qods Aviation Industries": orders.Review,
+		RuleTextEmbargoedPlace + " Makhachkala":           orders.Info,
+		RuleTextTransshipment + " Turkey":                 orders.Info,
+	}
+	if len(got) != len(want) {
+		t.Errorf("findings %v, want %v", got, want)
+	}
+	for k, sev := range want {
+		if got[k] != sev {
+			t.Errorf("%s: severity %q, want %q (all: %v)", k, got[k], sev, got)
+		}
+	}
+	if res.Report.Decision != orders.DecisionReview || res.Report.RiskScore < 40 || res.Report.RiskScore > 69 {
+		t.Errorf("decision %s risk %d, want review in 40-69", res.Report.Decision, res.Report.RiskScore)
+	}
+	var rotterdam bool
+	for _, m := range res.Mentions {
+		if m.Text == "Rotterdam" {
+			rotterdam = m.Severity == ""
+		}
+	}
+	if !rotterdam {
+		t.Errorf("Rotterdam not a mention without finding: %+v", res.Mentions)
+	}
+	res, err = base.ScanText(context.Background(), "t.txt", FormatText, "The cargo left Rotterdam for Genoa.")
+	if err != nil || res.Report.Decision != orders.Clear || len(res.Findings) != 0 {
+		t.Errorf("ordinary ports: %v decision %s findings %+v", err, res.Report.Decision, res.Findings)
+	}
+}
+
+// TestDetectFile: a SWIFT message is one whatever its name; the name
+// decides text and HTML; markup is HTML only when it says so.
+func TestDetectFile(t *testing.T) {
+	for _, tc := range []struct{ name, data, want string }{
+		{"export.txt", "{1:F01ANKBTRISAXXX0000000000}{2:I103", FormatMT},
+		{"notes.txt", "<Document xmlns=\"urn:iso\">", FormatText},
+		{"page.htm", "plain words", FormatHTML},
+		{"page", "<!DOCTYPE html><p>x</p>", FormatHTML},
+		{"pacs.xml", "<?xml version=\"1.0\"?><Document>", FormatISO20022},
+		{"bl.json", `{"bill_of_lading": {}}`, FormatBL},
+		{"memo", "Paid via Bandar Anzali", FormatText},
+		{"memo.txt", `{"not": "json to us"}`, FormatText},
+	} {
+		if got := DetectFile([]byte(tc.data), tc.name); got != tc.want {
+			t.Errorf("DetectFile(%q, %q) = %q, want %q", tc.data, tc.name, got, tc.want)
+		}
 	}
 }

@@ -207,6 +207,10 @@ type Result struct {
 	Findings []Finding      `json:"findings"`
 	// Notes say what the order rules could not see (a second vessel).
 	Notes []string `json:"notes,omitempty"`
+	// Mentions are what the free-text scanner found in the document's
+	// free-text fields (or in a text file), in order of field and offset,
+	// near matches included; those that matter are also Findings.
+	Mentions []Mention `json:"mentions,omitempty"`
 }
 
 // Screen maps d to an order and checks it with c. Each finding carries the

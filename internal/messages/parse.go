@@ -3,6 +3,8 @@ package messages
 import (
 	"bytes"
 	"fmt"
+	"path/filepath"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -56,4 +58,41 @@ func Parse(data []byte, file, format string) ([]*Document, Errors) {
 		return nil, Errors{{File: file, Line: 1, Msg: "unknown format: not a SWIFT MT message ({1:...), an ISO 20022 XML message or a JSON bill of lading or invoice; give --format"}}
 	}
 	return nil, Errors{{File: file, Msg: fmt.Sprintf("unknown format %q (want mt, iso20022, bl or invoice)", format)}}
+}
+
+// DetectFile names the format of a file from its content and its name: a
+// SWIFT message is one whatever its name (banks export them as .txt);
+// otherwise .html and .htm files are HTML and .txt files text; content
+// starting with "<" is HTML when it declares itself so, else ISO 20022; a
+// file that is none of the structured formats is text.
+func DetectFile(data []byte, name string) string {
+	d := Detect(data)
+	if d == FormatMT {
+		return d
+	}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".html", ".htm":
+		return FormatHTML
+	case ".txt", ".text":
+		return FormatText
+	}
+	if d == FormatISO20022 && looksHTML(data) {
+		return FormatHTML
+	}
+	if d == "" {
+		return FormatText
+	}
+	return d
+}
+
+// looksHTML reports whether markup declares itself HTML in its first
+// kilobytes; ISO 20022 messages open with <?xml or <Document.
+func looksHTML(data []byte) bool {
+	head := bytes.ToLower(data[:min(len(data), 4096)])
+	for _, tag := range []string{"<!doctype html", "<html", "<body", "<head", "<p>", "<div", "<table"} {
+		if bytes.Contains(head, []byte(tag)) {
+			return true
+		}
+	}
+	return false
 }

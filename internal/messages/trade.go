@@ -347,7 +347,12 @@ func (c *jctx) hs(m map[string]*jnode, path string) string {
 
 func (c *jctx) freeText(d *Document, m map[string]*jnode, path, key, name string) {
 	if n := m[key]; n != nil && n.kind == '"' && strings.TrimSpace(n.str) != "" {
-		d.FreeText = append(d.FreeText, FreeText{Name: name, Text: n.str, Loc: c.loc(n, join(path, key))})
+		// The text's offsets are those of the string's contents, inside
+		// its quotes, so that a string without escapes is file[start:end]
+		// and a scanner's mentions in it map to the file exactly.
+		loc := c.loc(n, join(path, key))
+		loc.Start, loc.End, loc.Column = loc.Start+1, loc.End-1, loc.Column+1
+		d.FreeText = append(d.FreeText, FreeText{Name: name, Text: n.str, Loc: loc})
 	}
 }
 
