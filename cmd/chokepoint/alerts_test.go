@@ -104,8 +104,8 @@ func TestAlertsCLI(t *testing.T) {
 
 		// An order check recorded opens the order's alert.
 		order := filepath.Join("..", "..", "examples", "listed-party-mehrabi.json")
-		fails("--record needs --as USER", "check", "--record", "--no-history", order)
-		must("check", "--record", "--no-history", "--as", "alice", order)
+		fails("--record needs --as USER", "check", "--record", order)
+		must("check", "--record", "--as", "alice", order)
 		if err := json.Unmarshal([]byte(must("alerts", "list", "--order", "EX-005-LISTED-CONSIGNEE", "--json", "--as", "dave")), &alerts); err != nil ||
 			len(alerts) != 1 || alerts[0].Priority != 1 {
 			t.Fatalf("order alert: %+v %v", alerts, err)

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chokepoint-dev/chokepoint/internal/sharedtest"
 	"github.com/chokepoint-dev/chokepoint/internal/store"
 	"github.com/chokepoint-dev/chokepoint/internal/store/storetest"
 )
@@ -29,10 +30,11 @@ const childVar = "CKP_TEST_CHILD"
 func runChildIfAsked() {
 	if args := os.Getenv(childVar); args != "" {
 		// chokepoint refuses CHOKEPOINT_ variables it does not know, such
-		// as the tests' own.
+		// as the tests' own and CI's CHOKEPOINT_REQUIRE_SHARED.
 		var env []string
 		for _, kv := range os.Environ() {
-			if !strings.HasPrefix(kv, "CHOKEPOINT_TEST_") {
+			name, _, _ := strings.Cut(kv, "=")
+			if !strings.HasPrefix(name, "CHOKEPOINT_TEST_") && name != sharedtest.RequireVar && name != "CHOKEPOINT_SHARED" {
 				env = append(env, kv)
 			}
 		}
