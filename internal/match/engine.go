@@ -57,8 +57,12 @@ type tok struct {
 	// Vuchich (from Vučić or Вучич), Sevcenko and Shevchenko.
 	flat string
 	// id numbers the distinct texts of list tokens (-1 for a text no list
-	// name has), so that per-query similarity can be memoised.
+	// name has), so that per-query similarity can be memoised; a word of
+	// a Chinese-shaped name is numbered apart (see sino).
 	id int32
+	// sino marks a word of a name shaped like a Chinese personal name
+	// (names.Analysis.Sino): two such words compare by syllables.
+	sino bool
 }
 
 // nameRec is one indexed name of one entity.
@@ -92,6 +96,7 @@ type ltok struct {
 	id                           int32
 	kind                         names.TokenKind
 	geo, initials, patronymic    bool
+	sino                         bool
 }
 
 // ljoin is a join as the index keeps it.
@@ -150,7 +155,7 @@ func joinsOf(toks []tok, out []join) []join {
 				all = concatTexts(toks, start)
 			}
 			text := all[start[i]:start[i+span]]
-			out = append(out, join{i: i, span: span, t: tok{text: text, key: names.Key(text), kind: names.Word, flat: flatten(text)}})
+			out = append(out, join{i: i, span: span, t: tok{text: text, key: names.Key(text), kind: names.Word, flat: flatten(text), sino: toks[i].sino}})
 		}
 	}
 	return out
@@ -377,7 +382,7 @@ func (a *arena) span(s string) span {
 func (a *arena) pack(t *tok) ltok {
 	return ltok{
 		text: a.span(t.text), key: a.span(t.key), class: a.span(t.class), nick: a.span(t.nick), flat: a.span(t.flat),
-		w: t.w, id: t.id, kind: t.kind, geo: t.geo, initials: t.initials, patronymic: t.patronymic,
+		w: t.w, id: t.id, kind: t.kind, geo: t.geo, initials: t.initials, patronymic: t.patronymic, sino: t.sino,
 	}
 }
 
@@ -386,7 +391,7 @@ func (e *Engine) str(s span) string { return e.strs[s.off : s.off+s.n] }
 func (e *Engine) unpackTok(l *ltok) tok {
 	return tok{
 		text: e.str(l.text), key: e.str(l.key), class: e.str(l.class), nick: e.str(l.nick), flat: e.str(l.flat),
-		w: l.w, id: l.id, kind: l.kind, geo: l.geo, initials: l.initials, patronymic: l.patronymic,
+		w: l.w, id: l.id, kind: l.kind, geo: l.geo, initials: l.initials, patronymic: l.patronymic, sino: l.sino,
 	}
 }
 
@@ -432,7 +437,7 @@ func convertTokens(a names.Analysis, kind names.Kind, dst []tok) ([]tok, []strin
 		if len(toks) == 48 {
 			break
 		}
-		nt := tok{text: t.Text, key: t.Key, class: t.Class, kind: t.Kind, flat: flatten(t.Text)}
+		nt := tok{text: t.Text, key: t.Key, class: t.Class, kind: t.Kind, flat: flatten(t.Text), sino: a.Sino}
 		if n := len(toks); n > 0 {
 			prev := &toks[n-1]
 			// Dotted initials of an organisation are one acronym:
@@ -575,7 +580,7 @@ func (e *Engine) buildIndex() {
 		for j := range e.names[i].toks {
 			t := &e.names[i].toks[j]
 			t.w = e.weight(t)
-			h := maphash.String(e.seed, t.text)
+			h := e.tokHash(t)
 			id, ok := e.tokID[h]
 			if !ok {
 				id = int32(len(e.tokID))
@@ -594,6 +599,17 @@ func (e *Engine) buildIndex() {
 			}
 		}
 	}
+}
+
+// tokHash identifies a token's text for tokID; a word of a Chinese-shaped
+// name compares differently from the same text elsewhere, so it has an id
+// of its own, lest the per-query memo mix the two.
+func (e *Engine) tokHash(t *tok) uint64 {
+	h := maphash.String(e.seed, t.text)
+	if t.sino {
+		h = ^h
+	}
+	return h
 }
 
 // weight is a token's informativeness in [0.1,1]: rare surnames weigh

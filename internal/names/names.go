@@ -116,6 +116,11 @@ type Analysis struct {
 	// Script is the dominant ISO 15924 script of the input (Latn, Cyrl,
 	// Arab, Hebr, Grek, Armn, Geor, Hang...), "" if it has no letters.
 	Script string
+	// Sino marks a name shaped like a Chinese personal name: two to four
+	// words, each one or two pinyin or Wade-Giles syllables (Xi Jinping,
+	// Hsi Chin-p'ing, 习近平), not an organisation's. Its words are then
+	// compared by syllables (SinoSim), not letters.
+	Sino bool
 }
 
 // title marks a phrase match that is a title in front of a person name:
@@ -253,6 +258,7 @@ func Analyze(name string, kind Kind) Analysis {
 	for _, r := range refs {
 		a.Tokens[r.tok].Key = ks[r.start:r.end]
 	}
+	a.Sino = kind != Org && sinoShaped(a.Tokens)
 	return a
 }
 

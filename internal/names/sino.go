@@ -1,0 +1,252 @@
+package names
+
+import (
+	"strings"
+	"sync"
+)
+
+// Chinese names in Latin letters are written in pinyin or, on older
+// records and in Taiwan, Wade-Giles (Xi Jinping, Hsi Chin-p'ing). Their
+// words are strings of a closed set of about 400 syllables, so two such
+// words are the same name only when their syllables are the same or are
+// each other's Wade-Giles spelling: Wenjing and Wenqing differ in one
+// letter but are two names, Jinping and Chinping are one. Letter-based
+// similarity and consonant keys cannot see this.
+
+// pinyinSet is the set of toneless pinyin syllables, those of the Han
+// table that have a vowel (the table also reads interjections as hm, ng).
+var pinyinSet = sync.OnceValue(func() map[string]bool {
+	m := make(map[string]bool, 420)
+	for _, s := range hanSyllableList() {
+		if strings.ContainsAny(s, "aeiou") {
+			m[s] = true
+		}
+	}
+	return m
+})
+
+// maxSyllable is the length of the longest syllable in either spelling
+// (zhuang, hsiung).
+const maxSyllable = 6
+
+// sinoReadings appends to dst the pinyin syllables that syllable s may
+// stand for: itself if it is pinyin, and its pinyin readings if it is a
+// Wade-Giles syllable with the aspiration apostrophe and umlaut dropped,
+// as lists write them (chin is jin or qin, hsi is xi, kuo is guo or kuo).
+func sinoReadings(dst []string, s string) []string {
+	py := pinyinSet()
+	if py[s] {
+		dst = append(dst, s)
+	}
+	var inits []string
+	var fin string
+	switch {
+	case strings.HasPrefix(s, "hs"):
+		inits, fin = []string{"x"}, s[2:]
+	case strings.HasPrefix(s, "tz"), strings.HasPrefix(s, "ts"):
+		inits, fin = []string{"z", "c"}, s[2:]
+		if fin == "u" {
+			fin = "i" // tzu, tsu: zi, ci
+		}
+	case strings.HasPrefix(s, "ss"), strings.HasPrefix(s, "sz"):
+		inits, fin = []string{"s"}, s[2:]
+		if fin == "u" {
+			fin = "i"
+		}
+	case strings.HasPrefix(s, "ch"):
+		inits, fin = []string{"zh", "ch", "j", "q"}, s[2:]
+	case strings.HasPrefix(s, "sh"):
+		inits, fin = []string{"sh"}, s[2:]
+	case strings.HasPrefix(s, "k"):
+		inits, fin = []string{"g", "k"}, s[1:]
+	case strings.HasPrefix(s, "t"):
+		inits, fin = []string{"d", "t"}, s[1:]
+	case strings.HasPrefix(s, "p"):
+		inits, fin = []string{"b", "p"}, s[1:]
+	case strings.HasPrefix(s, "j"):
+		inits, fin = []string{"r"}, s[1:]
+	case s != "" && strings.IndexByte("mfnlhsyw", s[0]) >= 0:
+		inits, fin = []string{s[:1]}, s[1:]
+	default:
+		inits, fin = []string{""}, s
+	}
+	fins := wgFinals(fin, inits[0])
+	for _, i := range inits {
+		for _, f := range fins {
+			if p := i + f; p != s && py[p] {
+				dst = append(dst, p)
+			}
+		}
+	}
+	return dst
+}
+
+// wgFinals returns the pinyin finals a Wade-Giles final may stand for.
+func wgFinals(f, init string) []string {
+	switch f {
+	case "ih":
+		return []string{"i"} // chih, shih, jih: zhi, shi, ri
+	case "erh":
+		return []string{"er"}
+	case "o":
+		if init == "g" || init == "h" || init == "" {
+			return []string{"e", "o"} // ko, ho, o: ge, he, e
+		}
+	case "u":
+		if init == "y" {
+			return []string{"ou", "u"} // yu: you
+		}
+	}
+	r := strings.NewReplacer("ieh", "ie", "eh", "e", "ien", "ian", "iung", "iong", "ung", "ong", "uei", "ui")
+	g := r.Replace(f)
+	if init == "y" && strings.HasPrefix(g, "en") {
+		g = "an" + g[2:] // yen: yan
+	}
+	return []string{g}
+}
+
+// sinoSyllable reports whether s is a pinyin or Wade-Giles syllable.
+func sinoSyllable(s string) bool {
+	var buf [8]string
+	return len(sinoReadings(buf[:0], s)) > 0
+}
+
+// sinoSplits appends to dst the ways word can be cut into syllables, at
+// most limit of them.
+func sinoSplits(dst [][]string, word string, prefix []string, limit int) [][]string {
+	if word == "" {
+		return append(dst, append([]string(nil), prefix...))
+	}
+	for n := min(maxSyllable, len(word)); n >= 1 && len(dst) < limit; n-- {
+		if s := word[:n]; sinoSyllable(s) {
+			dst = sinoSplits(dst, word[n:], append(prefix, s), limit)
+		}
+	}
+	return dst
+}
+
+// sinoSyllables returns the fewest syllables word cuts into as pinyin or
+// Wade-Giles, 0 if it does not.
+func sinoSyllables(w string) int {
+	if len(w) > 3*maxSyllable {
+		return 0
+	}
+	best := 0
+	for _, s := range sinoSplits(nil, w, nil, 8) {
+		if best == 0 || len(s) < best {
+			best = len(s)
+		}
+	}
+	return best
+}
+
+// compoundSurnames are the Latin forms of hanCompoundSurnames (ouyang,
+// sima), the only surnames of two syllables.
+var compoundSurnames = sync.OnceValue(func() map[string]bool {
+	m := make(map[string]bool)
+	for h := range hanCompoundSurnames {
+		m[strings.ReplaceAll(Latin(h), " ", "")] = true
+	}
+	for _, r := range hanCompoundReading {
+		m[r] = true
+	}
+	return m
+})
+
+// sinoShaped reports whether tokens are the words of a Chinese personal
+// name (see Analysis.Sino): two to four words of one or two syllables,
+// one of them the surname, of one syllable or a compound surname. Names
+// of other languages built of open syllables (Seka Baluku, Amadou Koufa)
+// mostly have a longer word or no one-syllable word.
+func sinoShaped(toks []Token) bool {
+	if len(toks) < 2 || len(toks) > 4 {
+		return false
+	}
+	surname := false
+	for _, t := range toks {
+		if t.Kind != Word {
+			return false
+		}
+		switch n := sinoSyllables(t.Text); {
+		case n == 1:
+			surname = true
+		case n == 2:
+			if compoundSurnames()[t.Text] {
+				surname = true
+			}
+		default:
+			return false
+		}
+	}
+	return surname
+}
+
+// SinoSim compares two words of Chinese names by their syllables: 1 when
+// they cut into the same syllables, or syllables that are each other's
+// Wade-Giles spelling (Jinping, Chinping), and 0 when both are pinyin and
+// differ (Wenjing, Wenqing). ok is false when either word is not Chinese
+// syllables, or is not pinyin and matches no reading of the other; the
+// caller then compares letters.
+func SinoSim(a, b string) (sim float64, ok bool) {
+	if a == b {
+		return 1, true
+	}
+	sa, sb := sinoSplits(nil, a, nil, 8), sinoSplits(nil, b, nil, 8)
+	if len(sa) == 0 || len(sb) == 0 {
+		return 0, false
+	}
+	var ra, rb [8]string
+	for _, x := range sa {
+		for _, y := range sb {
+			if len(x) != len(y) {
+				continue
+			}
+			same := true
+			for i := range x {
+				if !overlap(sinoReadings(ra[:0], x[i]), sinoReadings(rb[:0], y[i])) {
+					same = false
+					break
+				}
+			}
+			if same {
+				return 1, true
+			}
+		}
+	}
+	// Distinct pinyin syllables are distinct names. A word read only
+	// through Wade-Giles may be a word of another language that happens
+	// to parse (Jansen, Jensen): its letters decide.
+	if !pinyinWord(sa) || !pinyinWord(sb) {
+		return 0, false
+	}
+	return 0, true
+}
+
+// pinyinWord reports whether one of the cuts of a word is all pinyin.
+func pinyinWord(cuts [][]string) bool {
+	py := pinyinSet()
+	for _, c := range cuts {
+		all := true
+		for _, s := range c {
+			if !py[s] {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+func overlap(a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
+}
