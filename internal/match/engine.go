@@ -60,9 +60,10 @@ type tok struct {
 	// name has), so that per-query similarity can be memoised; a word of
 	// a Chinese-shaped name is numbered apart (see sino).
 	id int32
-	// sino marks a word of a name shaped like a Chinese personal name
-	// (names.Analysis.Sino): two such words compare by syllables.
-	sino bool
+	// sino and korean mark a word of a name shaped like a Chinese or a
+	// Korean personal name (names.Analysis): two such words compare by
+	// syllables.
+	sino, korean bool
 }
 
 // nameRec is one indexed name of one entity.
@@ -96,7 +97,7 @@ type ltok struct {
 	id                           int32
 	kind                         names.TokenKind
 	geo, initials, patronymic    bool
-	sino                         bool
+	sino, korean                 bool
 }
 
 // ljoin is a join as the index keeps it.
@@ -155,7 +156,7 @@ func joinsOf(toks []tok, out []join) []join {
 				all = concatTexts(toks, start)
 			}
 			text := all[start[i]:start[i+span]]
-			out = append(out, join{i: i, span: span, t: tok{text: text, key: names.Key(text), kind: names.Word, flat: flatten(text), sino: toks[i].sino}})
+			out = append(out, join{i: i, span: span, t: tok{text: text, key: names.Key(text), kind: names.Word, flat: flatten(text), sino: toks[i].sino, korean: toks[i].korean}})
 		}
 	}
 	return out
@@ -382,7 +383,7 @@ func (a *arena) span(s string) span {
 func (a *arena) pack(t *tok) ltok {
 	return ltok{
 		text: a.span(t.text), key: a.span(t.key), class: a.span(t.class), nick: a.span(t.nick), flat: a.span(t.flat),
-		w: t.w, id: t.id, kind: t.kind, geo: t.geo, initials: t.initials, patronymic: t.patronymic, sino: t.sino,
+		w: t.w, id: t.id, kind: t.kind, geo: t.geo, initials: t.initials, patronymic: t.patronymic, sino: t.sino, korean: t.korean,
 	}
 }
 
@@ -391,7 +392,7 @@ func (e *Engine) str(s span) string { return e.strs[s.off : s.off+s.n] }
 func (e *Engine) unpackTok(l *ltok) tok {
 	return tok{
 		text: e.str(l.text), key: e.str(l.key), class: e.str(l.class), nick: e.str(l.nick), flat: e.str(l.flat),
-		w: l.w, id: l.id, kind: l.kind, geo: l.geo, initials: l.initials, patronymic: l.patronymic, sino: l.sino,
+		w: l.w, id: l.id, kind: l.kind, geo: l.geo, initials: l.initials, patronymic: l.patronymic, sino: l.sino, korean: l.korean,
 	}
 }
 
@@ -437,7 +438,7 @@ func convertTokens(a names.Analysis, kind names.Kind, dst []tok) ([]tok, []strin
 		if len(toks) == 48 {
 			break
 		}
-		nt := tok{text: t.Text, key: t.Key, class: t.Class, kind: t.Kind, flat: flatten(t.Text), sino: a.Sino}
+		nt := tok{text: t.Text, key: t.Key, class: t.Class, kind: t.Kind, flat: flatten(t.Text), sino: a.Sino, korean: a.Korean}
 		if n := len(toks); n > 0 {
 			prev := &toks[n-1]
 			// Dotted initials of an organisation are one acronym:
@@ -601,13 +602,16 @@ func (e *Engine) buildIndex() {
 	}
 }
 
-// tokHash identifies a token's text for tokID; a word of a Chinese-shaped
-// name compares differently from the same text elsewhere, so it has an id
-// of its own, lest the per-query memo mix the two.
+// tokHash identifies a token's text for tokID; a word of a Chinese- or
+// Korean-shaped name compares differently from the same text elsewhere,
+// so it has an id of its own, lest the per-query memo mix them.
 func (e *Engine) tokHash(t *tok) uint64 {
 	h := maphash.String(e.seed, t.text)
 	if t.sino {
 		h = ^h
+	}
+	if t.korean {
+		h = h*0x9E3779B97F4A7C15 + 1
 	}
 	return h
 }

@@ -41,3 +41,35 @@ func TestCompareChineseNames(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareKoreanNames checks Korean names across Hangul, the Revised
+// Romanization, McCune-Reischauer (as UN and OFAC list North Korean
+// names) and customary surname spellings (issue 10).
+func TestCompareKoreanNames(t *testing.T) {
+	e := testEngine()
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"김정은", "Kim Jong Un", true},
+		{"김정은", "KIM JONG-UN", true},
+		{"Kim Jong-un", "Kimjongun", true},
+		{"Gim Jeongeun", "KIM Jong Un", true},
+		{"김여정", "Kim Yo Jong", true},
+		{"최룡해", "CHOE Ryong Hae", true},
+		{"이재명", "Lee Jae-myung", true}, // 이 is Lee, not the initial I
+		{"오세훈", "Oh Se-hoon", true},    // 오 is Oh
+		{"박근혜", "Park Geun-hye", true},
+		// A typo stays a typo (Hwag for Hwang spells another syllable).
+		{"HWAG SOK-HWA", "HWANG SOK-HWA", true},
+		// One syllable differs: another person.
+		{"Kim Seunghun", "KIM, Song Hun", false},
+		{"도상우", "SOE, Aung", false},
+	}
+	for _, tt := range tests {
+		c := e.Compare(tt.a, tt.b, entity.Person, 0)
+		if c.Match != tt.want {
+			t.Errorf("Compare(%q, %q) = %.3f match=%v, want %v: %s", tt.a, tt.b, c.Score, c.Match, tt.want, c.Explanation)
+		}
+	}
+}

@@ -226,3 +226,8 @@ func japaneseName(s string) bool {
 	r, _ := utf8.DecodeRuneInString(strings.TrimLeft(rest, " "))
 	return isHan(r)
 }
+
+// koreanSurnameLetter spells the surnames that the Revised Romanization
+// writes as one letter as they are written in practice: 이 I is Lee, 오 O
+// is Oh, 우 U is Woo. A single letter would be read as an initial.
+var koreanSurnameLetter = map[rune]string{'이': "lee", '오': "oh", '우': "woo"}

@@ -252,7 +252,11 @@ func appendLatin(dst []byte, s string) ([]byte, string) {
 						if k == sur {
 							dst = append(dst, ' ')
 						}
-						dst = appendHangul(dst, r)
+						if c := koreanSurnameLetter[r]; k == 0 && sur == 1 && c != "" {
+							dst = append(dst, c...)
+						} else {
+							dst = appendHangul(dst, r)
+						}
 						k++
 					}
 					sc.hang += k

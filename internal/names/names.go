@@ -121,6 +121,12 @@ type Analysis struct {
 	// Hsi Chin-p'ing, 习近平), not an organisation's. Its words are then
 	// compared by syllables (SinoSim), not letters.
 	Sino bool
+	// Korean marks a name written in Hangul, or shaped like a Korean
+	// personal name in Latin letters (two to four words of one or two
+	// Korean syllables, one a Korean surname: Kim Jong Un, Gim Jeongeun),
+	// not an organisation's. Its words are then compared by syllables
+	// (KoreanSim).
+	Korean bool
 }
 
 // title marks a phrase match that is a title in front of a person name:
@@ -258,7 +264,12 @@ func Analyze(name string, kind Kind) Analysis {
 	for _, r := range refs {
 		a.Tokens[r.tok].Key = ks[r.start:r.end]
 	}
-	a.Sino = kind != Org && sinoShaped(a.Tokens)
+	// A name of both shapes (Han Yu) is read as the script says: Korean
+	// when written in Hangul, Chinese otherwise, whose comparison is the
+	// stricter.
+	hangul := script == "Hang"
+	a.Sino = kind != Org && !hangul && sinoShaped(a.Tokens)
+	a.Korean = kind != Org && !a.Sino && koreanShaped(a.Tokens, hangul)
 	return a
 }
 

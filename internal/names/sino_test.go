@@ -80,3 +80,46 @@ func TestHanTable(t *testing.T) {
 		t.Errorf("%d pinyin syllables, want about 400", n)
 	}
 }
+
+func TestKoreanSim(t *testing.T) {
+	tests := []struct {
+		a, b    string
+		sim     float64
+		decided bool
+	}{
+		{"jong", "jeong", 1, true},
+		{"chong", "jeong", 1, true},
+		{"un", "eun", 1, true},
+		{"jeongeun", "jongun", 1, true},
+		{"myung", "myeong", 1, true},
+		{"lee", "yi", 1, true},
+		{"park", "bak", 1, true},
+		{"seunghun", "songhun", 0, true},
+		{"smith", "kim", 0, false},
+	}
+	for _, tt := range tests {
+		sim, ok := KoreanSim(tt.a, tt.b)
+		if sim != tt.sim || ok != tt.decided {
+			t.Errorf("KoreanSim(%q, %q) = %v, %v; want %v, %v", tt.a, tt.b, sim, ok, tt.sim, tt.decided)
+		}
+	}
+}
+
+func TestAnalyzeKorean(t *testing.T) {
+	tests := []struct {
+		name string
+		want bool
+	}{
+		{"Kim Jong Un", true},
+		{"김정은", true},
+		{"Park Geun-hye", true},
+		{"Choe Ryong Hae", true},
+		{"Xi Jinping", false}, // Chinese first
+		{"John Smith", false},
+	}
+	for _, tt := range tests {
+		if got := Analyze(tt.name, Person).Korean; got != tt.want {
+			t.Errorf("Analyze(%q).Korean = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -4962,7 +4962,6 @@ tzv			socalled
 u g	llc	n		
 u n l t d	sp	n		
 u p	soe	n		
-u ranyum			uranium	
 uchrazhdenie			institution	
 uchredzhenie			institution	
 uchrezhdenie			institution	
@@ -5187,6 +5186,7 @@ wine			wine
 wino			wine	
 wkala			agency	
 wld		p		
+woo ranyum			uranium	
 world			world	
 worldwide			world	
 worshipful		h		

@@ -1,0 +1,196 @@
+package names
+
+import (
+	"strings"
+	"sync"
+)
+
+// Korean names in Latin letters are written in the Revised Romanization
+// (Gim Jeongeun), McCune-Reischauer without its marks (KIM CHONG-UN, as
+// North Korean names on UN and OFAC lists), or the customary spellings
+// of surnames (Kim, Lee, Park). Their words are strings of Korean
+// syllables; two such words are one name when their syllables agree once
+// the differences between the systems are folded (eo/o/u, eu/u, g/k,
+// d/t, b/p, j/ch, r/l), and another name when a syllable differs (Seunghun,
+// Song Hun): letters and consonant keys make such names look alike.
+
+// koFold folds the consonant differences between Korean romanisations
+// (g/k, d/t, b/p, j/ch, r/l, doubled letters) and the customary vowel
+// spellings (oo for u, ee for i), longest spellings first. Vowels that
+// differ between the systems are handled by koReadings.
+var koFold = strings.NewReplacer(
+	"oo", "u", "ee", "i", "oi", "oe",
+	"tch", "c", "ch", "c", "jj", "c", "j", "c", "sh", "s", "kk", "k", "gg", "k", "g", "k",
+	"tt", "t", "d", "t", "pp", "p", "b", "p", "ss", "s", "rh", "l", "r", "l",
+)
+
+// koSurnameSpellings maps the customary Latin spellings of Korean
+// surnames to their Revised Romanization (Lee, Yi, Rhee and Ri are 이/리;
+// Park and Pak are 박). They apply to a word of one syllable.
+var koSurnameSpellings = map[string]string{
+	"lee": "i", "yi": "i", "rhee": "i", "rhie": "i", "ri": "i", "ree": "i", "ly": "i",
+	"park": "bak", "pak": "bak", "bahk": "bak", "choi": "choe", "chwe": "choe", "roh": "no", "noh": "no", "ro": "no",
+	"oh": "o", "yoo": "yu", "you": "yu", "ahn": "an", "shin": "sin", "lim": "im", "rim": "im", "yim": "im",
+	"moon": "mun", "jung": "jeong", "chung": "jeong", "joung": "jeong", "huh": "heo", "hur": "heo",
+	"suh": "seo", "sohn": "son", "yoon": "yun", "koo": "gu", "woo": "u", "kwack": "gwak",
+	"paik": "baek", "baik": "baek", "whang": "hwang", "kahng": "gang",
+}
+
+// koReadings appends to dst the folded Revised Romanization spellings a
+// romanised syllable may stand for. Without its marks McCune-Reischauer
+// writes ŏ (RR eo) as o and ŭ (RR eu) as u, and customary spellings write
+// eo as u (Jung, Myung): an o may be o or eo, a u may be u, eu or eo.
+func koReadings(dst []string, s string) []string {
+	dst = append(dst, koFold.Replace(s))
+	if i := strings.IndexByte(s, 'o'); i >= 0 && (i == 0 || s[i-1] != 'e') && !strings.HasPrefix(s[i:], "oe") {
+		dst = append(dst, koFold.Replace(s[:i]+"eo"+s[i+1:]))
+	}
+	if i := strings.IndexByte(s, 'u'); i >= 0 && (i == 0 || s[i-1] != 'e') {
+		dst = append(dst, koFold.Replace(s[:i]+"eu"+s[i+1:]), koFold.Replace(s[:i]+"eo"+s[i+1:]))
+	}
+	return dst
+}
+
+// koSyllables is the set of folded Revised Romanization spellings of all
+// 11,172 Hangul syllables.
+var koSyllables = sync.OnceValue(func() map[string]bool {
+	m := make(map[string]bool, 2000)
+	var buf []byte
+	for r := rune(0xAC00); r <= 0xD7A3; r++ {
+		buf = appendHangul(buf[:0], r)
+		m[koFold.Replace(string(buf))] = true
+	}
+	return m
+})
+
+// koSyllable reports whether s is a romanised Korean syllable.
+func koSyllable(s string) bool {
+	var buf [3]string
+	for _, f := range koReadings(buf[:0], s) {
+		if koSyllables()[f] {
+			return true
+		}
+	}
+	return false
+}
+
+// koSurnameSet holds the folded spellings of the Korean surnames.
+var koSurnameSet = sync.OnceValue(func() map[string]bool {
+	m := make(map[string]bool)
+	var buf []byte
+	for r := range koreanSurnames {
+		buf = appendHangul(buf[:0], r)
+		m[koFold.Replace(string(buf))] = true
+	}
+	for h := range koreanCompoundSurnames {
+		m[koFold.Replace(Latin(h))] = true
+	}
+	for _, f := range koSurnameSpellings {
+		m[koFold.Replace(f)] = true
+	}
+	return m
+})
+
+// koCuts returns the ways a word cuts into romanised Korean syllables (at
+// most 8 ways).
+func koCuts(w string) [][]string {
+	if f, ok := koSurnameSpellings[w]; ok {
+		return [][]string{{f}}
+	}
+	if len(w) > 14 {
+		return nil
+	}
+	return koSplits(nil, w, nil)
+}
+
+func koSplits(dst [][]string, w string, prefix []string) [][]string {
+	if w == "" {
+		return append(dst, append([]string(nil), prefix...))
+	}
+	for n := min(7, len(w)); n >= 1 && len(dst) < 8; n-- {
+		if koSyllable(w[:n]) {
+			dst = koSplits(dst, w[n:], append(prefix, w[:n]))
+		}
+	}
+	return dst
+}
+
+// koSurname reports whether a one-syllable word is a Korean surname.
+func koSurname(s string) bool {
+	var buf [3]string
+	for _, f := range koReadings(buf[:0], s) {
+		if koSurnameSet()[f] {
+			return true
+		}
+	}
+	return false
+}
+
+// koreanShaped reports whether tokens are the words of a Korean personal
+// name in Latin letters: two to four words of one or two syllables, one a
+// Korean surname. hangul says the name was written in Hangul, which makes
+// it Korean whatever its shape.
+func koreanShaped(toks []Token, hangul bool) bool {
+	if len(toks) < 1 || len(toks) > 4 {
+		return false
+	}
+	if hangul {
+		// Whatever its romanisation spells (도 do is also a Portuguese
+		// particle).
+		return true
+	}
+	surname := false
+	for _, t := range toks {
+		if t.Kind != Word {
+			return false
+		}
+		cuts := koCuts(t.Text)
+		short := false
+		for _, c := range cuts {
+			if len(c) <= 2 {
+				short = true
+			}
+			if len(c) == 1 && koSurname(c[0]) {
+				surname = true
+			}
+		}
+		if !short {
+			return false
+		}
+	}
+	return surname && len(toks) >= 2
+}
+
+// KoreanSim compares two words of Korean names by their syllables: 1 when
+// they cut into the same syllables once romanisations are folded (Jong,
+// Jeong, Chong; Jongun, Jeongeun), 0 when they differ (Seunghun,
+// Songhun). ok is false when either word does not cut into Korean
+// syllables; the caller then compares letters.
+func KoreanSim(a, b string) (sim float64, ok bool) {
+	if a == b {
+		return 1, true
+	}
+	ca, cb := koCuts(a), koCuts(b)
+	if len(ca) == 0 || len(cb) == 0 {
+		return 0, false
+	}
+	var ra, rb [3]string
+	for _, x := range ca {
+		for _, y := range cb {
+			if len(x) != len(y) {
+				continue
+			}
+			same := true
+			for i := range x {
+				if !overlap(koReadings(ra[:0], x[i]), koReadings(rb[:0], y[i])) {
+					same = false
+					break
+				}
+			}
+			if same {
+				return 1, true
+			}
+		}
+	}
+	return 0, true
+}
