@@ -63,16 +63,53 @@ var koSyllables = sync.OnceValue(func() map[string]bool {
 	return m
 })
 
-// koSyllable reports whether s is a romanised Korean syllable.
-func koSyllable(s string) bool {
+// koSpellings is every Latin spelling of a Korean syllable that the
+// folds and koReadings accept, built once from the initials, vowels and
+// finals of the systems, so that telling whether a name is Korean-shaped
+// is map lookups.
+var koSpellings = sync.OnceValue(func() map[string]bool {
+	inits := []string{"", "g", "k", "kk", "gg", "n", "d", "t", "tt", "r", "l", "rh", "m", "b", "p", "pp", "s", "ss", "sh", "j", "ch", "jj", "tch", "h"}
+	vowels := []string{"a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "oi", "yo", "u", "wo", "we", "wi", "yu", "eu", "ui", "i", "oo", "ee", "yoo", "eui", "wu"}
+	finals := []string{"", "k", "g", "n", "d", "t", "l", "r", "m", "b", "p", "ng", "s"}
+	m := make(map[string]bool, 4000)
 	var buf [3]string
-	for _, f := range koReadings(buf[:0], s) {
-		if koSyllables()[f] {
-			return true
+	for _, i := range inits {
+		for _, v := range vowels {
+			for _, f := range finals {
+				c := i + v + f
+				for _, r := range koReadings(buf[:0], c) {
+					if koSyllables()[r] {
+						m[c] = true
+						break
+					}
+				}
+			}
 		}
 	}
-	return false
+	return m
+})
+
+var koPacked = sync.OnceValue(func() map[uint64]bool { return packSet(koSpellings()) })
+
+// koSurnamePacked is every spelling of koSpellings that is a surname.
+var koSurnamePacked = sync.OnceValue(func() map[uint64]bool {
+	m := make(map[string]bool)
+	for s := range koSpellings() {
+		if koSurname(s) {
+			m[s] = true
+		}
+	}
+	return packSet(m)
+})
+
+// packed is packSyllable's key, 0 (in no set) for a string it cannot pack.
+func packed(s string) uint64 {
+	k, _ := packSyllable(s)
+	return k
 }
+
+// koSyllable reports whether s is a romanised Korean syllable.
+func koSyllable(s string) bool { return koSpellings()[s] }
 
 // koSurnameSet holds the folded spellings of the Korean surnames.
 var koSurnameSet = sync.OnceValue(func() map[string]bool {
@@ -139,26 +176,34 @@ func koreanShaped(toks []Token, hangul bool) bool {
 		// particle).
 		return true
 	}
-	surname := false
+	if len(toks) < 2 {
+		return false
+	}
 	for _, t := range toks {
-		if t.Kind != Word {
-			return false
-		}
-		cuts := koCuts(t.Text)
-		short := false
-		for _, c := range cuts {
-			if len(c) <= 2 {
-				short = true
-			}
-			if len(c) == 1 && koSurname(c[0]) {
-				surname = true
-			}
-		}
-		if !short {
+		if t.Kind != Word || len(t.Text) > 14 {
 			return false
 		}
 	}
-	return surname && len(toks) >= 2
+	// The surname first, as in sinoShaped.
+	surname := false
+	for _, t := range toks {
+		if _, ok := koSurnameSpellings[t.Text]; ok || koSurnamePacked()[packed(t.Text)] {
+			surname = true
+			break
+		}
+	}
+	if !surname {
+		return false
+	}
+	for _, t := range toks {
+		if _, ok := koSurnameSpellings[t.Text]; ok {
+			continue
+		}
+		if n := fewestCuts(t.Text, koPacked(), 7); n < 1 || n > 2 {
+			return false
+		}
+	}
+	return true
 }
 
 // KoreanSim compares two words of Korean names by their syllables: 1 when

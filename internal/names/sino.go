@@ -105,10 +105,95 @@ func wgFinals(f, init string) []string {
 	return []string{g}
 }
 
-// sinoSyllable reports whether s is a pinyin or Wade-Giles syllable.
-func sinoSyllable(s string) bool {
+// sinoSpellings is every pinyin and Wade-Giles syllable, built once by
+// trying each initial of either system with each final, so that telling
+// whether a name is Chinese-shaped is map lookups.
+var sinoSpellings = sync.OnceValue(func() map[string]bool {
+	finals := map[string]bool{"ih": true, "erh": true, "ieh": true, "eh": true, "ien": true, "iung": true, "ung": true, "uei": true, "o": true, "u": true}
+	inits := []string{"hs", "tz", "ts", "ss", "sz", "zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "r", "z", "c", "s", "y", "w"}
+	for p := range pinyinSet() {
+		f := p
+		for _, i := range inits {
+			if strings.HasPrefix(p, i) {
+				f = p[len(i):]
+				break
+			}
+		}
+		finals[f] = true
+	}
+	m := make(map[string]bool, 1500)
 	var buf [8]string
-	return len(sinoReadings(buf[:0], s)) > 0
+	for f := range finals {
+		for _, i := range append(inits, "") {
+			if c := i + f; len(sinoReadings(buf[:0], c)) > 0 {
+				m[c] = true
+			}
+		}
+	}
+	return m
+})
+
+// sinoSyllable reports whether s is a pinyin or Wade-Giles syllable.
+func sinoSyllable(s string) bool { return sinoSpellings()[s] }
+
+// packSyllable packs a syllable of at most 12 lower-case letters into a
+// number, which a set looks up faster than a string; ok is false for any
+// other string.
+func packSyllable(s string) (k uint64, ok bool) {
+	if len(s) == 0 || len(s) > 12 {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 'a' || c > 'z' {
+			return 0, false
+		}
+		k = k<<5 | uint64(c-'a'+1)
+	}
+	return k, true
+}
+
+// packSet packs the keys of a set of syllables.
+func packSet(m map[string]bool) map[uint64]bool {
+	p := make(map[uint64]bool, len(m))
+	for s := range m {
+		if k, ok := packSyllable(s); ok {
+			p[k] = true
+		}
+	}
+	return p
+}
+
+var sinoPacked = sync.OnceValue(func() map[uint64]bool { return packSet(sinoSpellings()) })
+
+// fewestCuts returns the fewest syllables of set (packed) that w cuts
+// into, 0 if it does not cut: a dynamic programme without allocation or
+// string hashing, since every name a screen sees asks it.
+func fewestCuts(w string, set map[uint64]bool, longest int) int {
+	const maxWord = 24
+	if len(w) == 0 || len(w) > maxWord {
+		return 0
+	}
+	var best [maxWord + 1]uint8 // best[i]: fewest syllables for w[:i], 0 = none
+	for j := 0; j < len(w); j++ {
+		if j > 0 && best[j] == 0 {
+			continue
+		}
+		var k uint64
+		for i := j; i < len(w) && i-j < longest; i++ {
+			c := w[i]
+			if c < 'a' || c > 'z' {
+				return 0
+			}
+			k = k<<5 | uint64(c-'a'+1)
+			if set[k] {
+				if n := best[j] + 1; best[i+1] == 0 || n < best[i+1] {
+					best[i+1] = n
+				}
+			}
+		}
+	}
+	return int(best[len(w)])
 }
 
 // sinoSplits appends to dst the ways word can be cut into syllables, at
@@ -127,18 +212,7 @@ func sinoSplits(dst [][]string, word string, prefix []string, limit int) [][]str
 
 // sinoSyllables returns the fewest syllables word cuts into as pinyin or
 // Wade-Giles, 0 if it does not.
-func sinoSyllables(w string) int {
-	if len(w) > 3*maxSyllable {
-		return 0
-	}
-	best := 0
-	for _, s := range sinoSplits(nil, w, nil, 8) {
-		if best == 0 || len(s) < best {
-			best = len(s)
-		}
-	}
-	return best
-}
+func sinoSyllables(w string) int { return fewestCuts(w, sinoPacked(), maxSyllable) }
 
 // compoundSurnames are the Latin forms of hanCompoundSurnames (ouyang,
 // sima), the only surnames of two syllables.
@@ -162,11 +236,24 @@ func sinoShaped(toks []Token) bool {
 	if len(toks) < 2 || len(toks) > 4 {
 		return false
 	}
-	surname := false
 	for _, t := range toks {
-		if t.Kind != Word {
+		if t.Kind != Word || len(t.Text) > 2*maxSyllable {
 			return false
 		}
+	}
+	// The surname first: most names of other languages have no word of
+	// one syllable, and fail here cheaply.
+	surname := false
+	for _, t := range toks {
+		if len(t.Text) <= maxSyllable && sinoSyllables(t.Text) == 1 || compoundSurnames()[t.Text] {
+			surname = true
+			break
+		}
+	}
+	if !surname {
+		return false
+	}
+	for _, t := range toks {
 		switch n := sinoSyllables(t.Text); {
 		case n == 1:
 			surname = true
