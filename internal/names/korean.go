@@ -41,6 +41,24 @@ var koSurnameSpellings = map[string]string{
 // writes ŏ (RR eo) as o and ŭ (RR eu) as u, and customary spellings write
 // eo as u (Jung, Myung): an o may be o or eo, a u may be u, eu or eo.
 func koReadings(dst []string, s string) []string {
+	if r, ok := koReadingMap()[s]; ok {
+		return append(dst, r...)
+	}
+	return koReadingsSlow(dst, s)
+}
+
+// koReadingMap holds koReadings of every spelling of koSpellings, which
+// screening asks again and again.
+var koReadingMap = sync.OnceValue(func() map[string][]string {
+	m := make(map[string][]string, len(koSpellings()))
+	for s := range koSpellings() {
+		m[s] = koReadingsSlow(nil, s)
+	}
+	return m
+})
+
+// koReadingsSlow computes koReadings.
+func koReadingsSlow(dst []string, s string) []string {
 	dst = append(dst, koFold.Replace(s))
 	if i := strings.IndexByte(s, 'o'); i >= 0 && (i == 0 || s[i-1] != 'e') && !strings.HasPrefix(s[i:], "oe") {
 		dst = append(dst, koFold.Replace(s[:i]+"eo"+s[i+1:]))
@@ -77,7 +95,7 @@ var koSpellings = sync.OnceValue(func() map[string]bool {
 		for _, v := range vowels {
 			for _, f := range finals {
 				c := i + v + f
-				for _, r := range koReadings(buf[:0], c) {
+				for _, r := range koReadingsSlow(buf[:0], c) {
 					if koSyllables()[r] {
 						m[c] = true
 						break

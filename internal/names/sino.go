@@ -34,6 +34,24 @@ const maxSyllable = 6
 // Wade-Giles syllable with the aspiration apostrophe and umlaut dropped,
 // as lists write them (chin is jin or qin, hsi is xi, kuo is guo or kuo).
 func sinoReadings(dst []string, s string) []string {
+	if r, ok := sinoReadingMap()[s]; ok {
+		return append(dst, r...)
+	}
+	return sinoReadingsSlow(dst, s)
+}
+
+// sinoReadingMap holds sinoReadings of every spelling of sinoSpellings,
+// which screening asks again and again.
+var sinoReadingMap = sync.OnceValue(func() map[string][]string {
+	m := make(map[string][]string, len(sinoSpellings()))
+	for s := range sinoSpellings() {
+		m[s] = sinoReadingsSlow(nil, s)
+	}
+	return m
+})
+
+// sinoReadingsSlow computes sinoReadings.
+func sinoReadingsSlow(dst []string, s string) []string {
 	py := pinyinSet()
 	if py[s] {
 		dst = append(dst, s)
@@ -81,6 +99,8 @@ func sinoReadings(dst []string, s string) []string {
 	return dst
 }
 
+var wgFinal = strings.NewReplacer("ieh", "ie", "eh", "e", "ien", "ian", "iung", "iong", "ung", "ong", "uei", "ui")
+
 // wgFinals returns the pinyin finals a Wade-Giles final may stand for.
 func wgFinals(f, init string) []string {
 	switch f {
@@ -97,8 +117,7 @@ func wgFinals(f, init string) []string {
 			return []string{"ou", "u"} // yu: you
 		}
 	}
-	r := strings.NewReplacer("ieh", "ie", "eh", "e", "ien", "ian", "iung", "iong", "ung", "ong", "uei", "ui")
-	g := r.Replace(f)
+	g := wgFinal.Replace(f)
 	if init == "y" && strings.HasPrefix(g, "en") {
 		g = "an" + g[2:] // yen: yan
 	}
@@ -125,7 +144,7 @@ var sinoSpellings = sync.OnceValue(func() map[string]bool {
 	var buf [8]string
 	for f := range finals {
 		for _, i := range append(inits, "") {
-			if c := i + f; len(sinoReadings(buf[:0], c)) > 0 {
+			if c := i + f; len(sinoReadingsSlow(buf[:0], c)) > 0 {
 				m[c] = true
 			}
 		}
