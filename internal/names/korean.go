@@ -146,30 +146,6 @@ var koSurnameSet = sync.OnceValue(func() map[string]bool {
 	return m
 })
 
-// koCuts returns the ways a word cuts into romanised Korean syllables (at
-// most 8 ways).
-func koCuts(w string) [][]string {
-	if f, ok := koSurnameSpellings[w]; ok {
-		return [][]string{{f}}
-	}
-	if len(w) > 14 {
-		return nil
-	}
-	return koSplits(nil, w, nil)
-}
-
-func koSplits(dst [][]string, w string, prefix []string) [][]string {
-	if w == "" {
-		return append(dst, append([]string(nil), prefix...))
-	}
-	for n := min(7, len(w)); n >= 1 && len(dst) < 8; n-- {
-		if koSyllable(w[:n]) {
-			dst = koSplits(dst, w[n:], append(prefix, w[:n]))
-		}
-	}
-	return dst
-}
-
 // koSurname reports whether a one-syllable word is a Korean surname.
 func koSurname(s string) bool {
 	var buf [3]string
@@ -233,27 +209,21 @@ func KoreanSim(a, b string) (sim float64, ok bool) {
 	if a == b {
 		return 1, true
 	}
-	ca, cb := koCuts(a), koCuts(b)
-	if len(ca) == 0 || len(cb) == 0 {
+	a, b = koSurnameSpelling(a), koSurnameSpelling(b)
+	if fewestCuts(a, koPacked(), 7) == 0 || fewestCuts(b, koPacked(), 7) == 0 {
 		return 0, false
 	}
-	var ra, rb [3]string
-	for _, x := range ca {
-		for _, y := range cb {
-			if len(x) != len(y) {
-				continue
-			}
-			same := true
-			for i := range x {
-				if !overlap(koReadings(ra[:0], x[i]), koReadings(rb[:0], y[i])) {
-					same = false
-					break
-				}
-			}
-			if same {
-				return 1, true
-			}
-		}
+	if sylMatch(a, b, koSyllable, koReadingMap(), 7) {
+		return 1, true
 	}
 	return 0, true
+}
+
+// koSurnameSpelling returns the Revised Romanization of a customary
+// surname spelling (Lee -> i), or w itself.
+func koSurnameSpelling(w string) string {
+	if f, ok := koSurnameSpellings[w]; ok {
+		return f
+	}
+	return w
 }

@@ -215,20 +215,6 @@ func fewestCuts(w string, set map[uint64]bool, longest int) int {
 	return int(best[len(w)])
 }
 
-// sinoSplits appends to dst the ways word can be cut into syllables, at
-// most limit of them.
-func sinoSplits(dst [][]string, word string, prefix []string, limit int) [][]string {
-	if word == "" {
-		return append(dst, append([]string(nil), prefix...))
-	}
-	for n := min(maxSyllable, len(word)); n >= 1 && len(dst) < limit; n-- {
-		if s := word[:n]; sinoSyllable(s) {
-			dst = sinoSplits(dst, word[n:], append(prefix, s), limit)
-		}
-	}
-	return dst
-}
-
 // sinoSyllables returns the fewest syllables word cuts into as pinyin or
 // Wade-Giles, 0 if it does not.
 func sinoSyllables(w string) int { return fewestCuts(w, sinoPacked(), maxSyllable) }
@@ -297,50 +283,40 @@ func SinoSim(a, b string) (sim float64, ok bool) {
 	if a == b {
 		return 1, true
 	}
-	sa, sb := sinoSplits(nil, a, nil, 8), sinoSplits(nil, b, nil, 8)
-	if len(sa) == 0 || len(sb) == 0 {
+	if sinoSyllables(a) == 0 || sinoSyllables(b) == 0 {
 		return 0, false
 	}
-	var ra, rb [8]string
-	for _, x := range sa {
-		for _, y := range sb {
-			if len(x) != len(y) {
-				continue
-			}
-			same := true
-			for i := range x {
-				if !overlap(sinoReadings(ra[:0], x[i]), sinoReadings(rb[:0], y[i])) {
-					same = false
-					break
-				}
-			}
-			if same {
-				return 1, true
-			}
-		}
+	if sylMatch(a, b, sinoSyllable, sinoReadingMap(), maxSyllable) {
+		return 1, true
 	}
 	// Distinct pinyin syllables are distinct names. A word read only
 	// through Wade-Giles may be a word of another language that happens
 	// to parse (Jansen, Jensen): its letters decide.
-	if !pinyinWord(sa) || !pinyinWord(sb) {
+	if fewestCuts(a, pinyinPacked(), maxSyllable) == 0 || fewestCuts(b, pinyinPacked(), maxSyllable) == 0 {
 		return 0, false
 	}
 	return 0, true
 }
 
-// pinyinWord reports whether one of the cuts of a word is all pinyin.
-func pinyinWord(cuts [][]string) bool {
-	py := pinyinSet()
-	for _, c := range cuts {
-		all := true
-		for _, s := range c {
-			if !py[s] {
-				all = false
-				break
-			}
+var pinyinPacked = sync.OnceValue(func() map[uint64]bool { return packSet(pinyinSet()) })
+
+// sylMatch reports whether a and b cut into as many syllables, pairwise
+// sharing a reading; it recurses over the cuts without allocating, since
+// screening asks it for every pair of syllabic words.
+func sylMatch(a, b string, isSyl func(string) bool, readings map[string][]string, longest int) bool {
+	if a == "" || b == "" {
+		return a == b
+	}
+	for n := 1; n <= longest && n <= len(a); n++ {
+		x := a[:n]
+		if !isSyl(x) {
+			continue
 		}
-		if all {
-			return true
+		for m := 1; m <= longest && m <= len(b); m++ {
+			y := b[:m]
+			if isSyl(y) && overlap(readings[x], readings[y]) && sylMatch(a[n:], b[m:], isSyl, readings, longest) {
+				return true
+			}
 		}
 	}
 	return false
