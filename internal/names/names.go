@@ -267,9 +267,13 @@ func Analyze(name string, kind Kind) Analysis {
 	// A name of both shapes (Han Yu) is read as the script says: Korean
 	// when written in Hangul, Chinese otherwise, whose comparison is the
 	// stricter.
+	// Only names in Latin letters, Han or Hangul can be either; the others
+	// (Cyrillic, Arabic...) are spared the checks.
 	hangul := script == "Hang"
-	a.Sino = kind != Org && !hangul && sinoShaped(a.Tokens)
-	a.Korean = kind != Org && !a.Sino && koreanShaped(a.Tokens, hangul)
+	if kind != Org && len(a.Tokens) <= 4 && (script == "Latn" || script == "Hani" || hangul) {
+		a.Sino = !hangul && sinoShaped(a.Tokens)
+		a.Korean = !a.Sino && koreanShaped(a.Tokens, hangul)
+	}
 	return a
 }
 
