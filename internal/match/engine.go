@@ -18,6 +18,7 @@ import (
 	"hash/maphash"
 	"iter"
 	"math"
+	"math/bits"
 	"runtime"
 	"slices"
 	"strings"
@@ -58,7 +59,8 @@ type tok struct {
 	flat string
 	// id numbers the distinct texts of list tokens (-1 for a text no list
 	// name has), so that per-query similarity can be memoised. Texts from
-	// abjad and from other sources are numbered apart (see tokHash).
+	// abjad and from other sources, and words of Chinese-shaped names,
+	// are numbered apart (see tokHash and sino).
 	id int32
 	// abjad marks a spelling derived from a script that leaves vowels
 	// out (Arabic, Hebrew): the name was written in one, or its listed
@@ -68,6 +70,10 @@ type tok struct {
 	// men or by women (names.GivenGender) in a name that is not an
 	// organisation's, 0 otherwise.
 	gender byte
+	// sino and korean mark a word of a name shaped like a Chinese or a
+	// Korean personal name (names.Analysis): two such words compare by
+	// syllables.
+	sino, korean bool
 }
 
 // nameRec is one indexed name of one entity.
@@ -106,6 +112,7 @@ type ltok struct {
 	geo, initials, patronymic    bool
 	abjad                        bool
 	gender                       byte
+	sino, korean                 bool
 }
 
 // ljoin is a join as the index keeps it.
@@ -164,7 +171,7 @@ func joinsOf(toks []tok, out []join) []join {
 				all = concatTexts(toks, start)
 			}
 			text := all[start[i]:start[i+span]]
-			out = append(out, join{i: i, span: span, t: tok{text: text, key: names.Key(text), kind: names.Word, flat: flatten(text), abjad: toks[i].abjad}})
+			out = append(out, join{i: i, span: span, t: tok{text: text, key: names.Key(text), kind: names.Word, flat: flatten(text), abjad: toks[i].abjad, sino: toks[i].sino, korean: toks[i].korean}})
 		}
 	}
 	return out
@@ -375,14 +382,21 @@ func vowelVariants(toks []tok) map[string]bool {
 }
 
 // tokHash is the key of a token's text in tokID. A text from an abjad
-// source, or read as a given name, compares differently (see tokSim), so
-// it gets its own id.
+// source, read as a given name, or a word of a Chinese- or Korean-shaped
+// name compares differently from the same text elsewhere (see tokSim), so
+// it gets an id of its own, lest the per-query memo mix them.
 func (e *Engine) tokHash(t *tok) uint64 {
 	h := maphash.String(e.seed, t.text)
 	if t.abjad {
 		h = ^h
 	}
-	return h + uint64(t.gender)*0x9E3779B97F4A7C15
+	if t.sino {
+		h = bits.RotateLeft64(h, 17) ^ 0x2545F4914F6CDD1D
+	}
+	if t.korean {
+		h = h*0x9E3779B97F4A7C15 + 1
+	}
+	return h + uint64(t.gender)*0xC2B2AE3D27D4EB4F
 }
 
 // analyseNames runs name analysis over every name on all cores.
@@ -527,7 +541,7 @@ func (a *arena) span(s string) span {
 func (a *arena) pack(t *tok) ltok {
 	return ltok{
 		text: a.span(t.text), key: a.span(t.key), class: a.span(t.class), nick: a.span(t.nick), flat: a.span(t.flat),
-		w: t.w, id: t.id, kind: t.kind, geo: t.geo, initials: t.initials, patronymic: t.patronymic, abjad: t.abjad, gender: t.gender,
+		w: t.w, id: t.id, kind: t.kind, geo: t.geo, initials: t.initials, patronymic: t.patronymic, abjad: t.abjad, gender: t.gender, sino: t.sino, korean: t.korean,
 	}
 }
 
@@ -536,7 +550,7 @@ func (e *Engine) str(s span) string { return e.strs[s.off : s.off+s.n] }
 func (e *Engine) unpackTok(l *ltok) tok {
 	return tok{
 		text: e.str(l.text), key: e.str(l.key), class: e.str(l.class), nick: e.str(l.nick), flat: e.str(l.flat),
-		w: l.w, id: l.id, kind: l.kind, geo: l.geo, initials: l.initials, patronymic: l.patronymic, abjad: l.abjad, gender: l.gender,
+		w: l.w, id: l.id, kind: l.kind, geo: l.geo, initials: l.initials, patronymic: l.patronymic, abjad: l.abjad, gender: l.gender, sino: l.sino, korean: l.korean,
 	}
 }
 
@@ -583,7 +597,7 @@ func convertTokens(a names.Analysis, kind names.Kind, dst []tok) ([]tok, []strin
 		if len(toks) == 48 {
 			break
 		}
-		nt := tok{text: t.Text, key: t.Key, class: t.Class, kind: t.Kind, flat: flatten(t.Text), abjad: abjad}
+		nt := tok{text: t.Text, key: t.Key, class: t.Class, kind: t.Kind, flat: flatten(t.Text), abjad: abjad, sino: a.Sino, korean: a.Korean}
 		if kind != names.Org {
 			nt.gender = names.GivenGender(t.Text)
 		}

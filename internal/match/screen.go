@@ -714,6 +714,20 @@ func tokSim(a, b *tok) float64 {
 		}
 		return 0
 	}
+	if a.sino && b.sino {
+		// Two Chinese names: a different syllable is a different name,
+		// whatever the letters or consonant keys say.
+		if s, ok := names.SinoSim(a.text, b.text); ok {
+			return s
+		}
+	} else if a.korean && b.korean && osa(a.text, b.text, 1) > 1 {
+		// Two Korean names, likewise; but Korean romanisations are so
+		// dense in syllables that a typo (Hwag for Hwang) often spells
+		// another one, so a word one edit away is left to its letters.
+		if s, ok := names.KoreanSim(a.text, b.text); ok {
+			return s
+		}
+	}
 	if a.flat == b.flat && a.flat != "" {
 		return 0.95
 	}
@@ -725,6 +739,12 @@ func tokSim(a, b *tok) float64 {
 	s := tokenSim(a.text, b.text)
 	if s < 0.85 && inflected(a.text, b.text) {
 		s = 0.85
+	}
+	if (a.sino != b.sino || a.korean != b.korean) && osa(a.text, b.text, 1) > 1 {
+		// A Chinese or Korean name's syllables against a word of another
+		// kind of name: only the letters can make them one, a typo (Yun,
+		// Uyn) but not a shared skeleton (Janke is not Zhang).
+		return s
 	}
 	if a.key != "" && a.key == b.key {
 		// Same skeleton: a transliteration or spelling variant. Short
@@ -1005,7 +1025,9 @@ func joinCands(cands []cand, joins []join, b []tok, flip bool) []cand {
 			bt := &b[j]
 			// Only a long word can be a joined form, and only one about as
 			// long as the join; the cheap checks spare most comparisons.
-			if bt.kind != names.Word || len(bt.text) < 5 || absDiff(len(bt.text), len(jt.text)) > 3 || bt.text[0] != jt.text[0] {
+			// Chinese syllables may start with other letters in Wade-Giles
+			// (Chinping / Jinping).
+			if bt.kind != names.Word || len(bt.text) < 5 || absDiff(len(bt.text), len(jt.text)) > 3 || bt.text[0] != jt.text[0] && !(bt.sino && jt.sino) && !(bt.korean && jt.korean) {
 				continue
 			}
 			s := tokSim(jt, bt)

@@ -24,7 +24,8 @@ func FuzzAnalyze(f *testing.F) {
 	file.Close()
 	for _, s := range []string{"ООО Алабуга Девелопмент", "Βλαντίμιρ Πούτιν", "ולדימיר פוטין", "عبدالله",
 		"Վլադիմիր Պուտին", "ვლადიმერ პუტინი", "블라디미르 푸틴", "ウラジーミル・プーチン", "J.P. Morgan Sp. z o.o.",
-		"Mr. Dr. O'Brien 5th", "ال", "ا", "الله", "ﷲ", "\xff\xfe", "ǅ İ ß ﬁ"} {
+		"Mr. Dr. O'Brien 5th", "ال", "ا", "الله", "ﷲ", "\xff\xfe", "ǅ İ ß ﬁ", "习近平", "欧阳 修", "佐藤 翔太",
+		"김정은", "남궁민수", "Hsi Chin-p'ing", "KIM CHO'NG-CH'O'L"} {
 		f.Add(s, uint8(0))
 	}
 	f.Fuzz(func(t *testing.T, name string, k uint8) {

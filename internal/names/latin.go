@@ -182,6 +182,7 @@ func appendLatin(dst []byte, s string) ([]byte, string) {
 	var sc scriptCounts
 	ukr := -1     // whether Cyrillic г is Ukrainian/Belarusian h; -1 = not yet known
 	fa := -1      // whether Arabic script is Persian, Urdu or Pashto; -1 = not yet known
+	jp := -1      // whether Han characters are Japanese kanji; -1 = not yet known
 	var prev rune // previous letter of the current word, lower-case, 0 at a word start
 	for i := 0; i < len(s); {
 		r, size := rune(s[i]), 1
@@ -242,9 +243,46 @@ func appendLatin(dst []byte, s string) ([]byte, string) {
 		case lr >= 0x0900 && lr <= 0x0D7F:
 			out, skip = indic(lr, s[i:])
 		case lr >= 0xAC00 && lr <= 0xD7A3:
+			if len(dst) == base {
+				if end, sur := koreanName(s, i-size); sur > 0 {
+					// A Korean name written as one word: the surname, then
+					// the given name (김정은 -> gim jeongeun).
+					k := 0
+					for _, r := range s[i-size : end] {
+						if k == sur {
+							dst = append(dst, ' ')
+						}
+						if c := koreanSurnameLetter[r]; k == 0 && sur == 1 && c != "" {
+							dst = append(dst, c...)
+						} else {
+							dst = appendHangul(dst, r)
+						}
+						k++
+					}
+					sc.hang += k
+					i = end
+					prev = 0
+					continue
+				}
+			}
 			dst = appendHangul(dst, lr)
 			sc.hang++
 			prev = lr
+			continue
+		case isHan(lr) && !isJapanese(&jp, s):
+			var buf [8]rune
+			run := append(buf[:0], lr)
+			for i < len(s) {
+				r, size := utf8.DecodeRuneInString(s[i:])
+				if !isHan(r) {
+					break
+				}
+				run = append(run, r)
+				i += size
+			}
+			sc.hani += len(run)
+			dst = appendHan(dst, run, base)
+			prev = 0
 			continue
 		case lr < tabSize:
 			out = tab[lr]

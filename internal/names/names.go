@@ -116,6 +116,17 @@ type Analysis struct {
 	// Script is the dominant ISO 15924 script of the input (Latn, Cyrl,
 	// Arab, Hebr, Grek, Armn, Geor, Hang...), "" if it has no letters.
 	Script string
+	// Sino marks a name shaped like a Chinese personal name: two to four
+	// words, each one or two pinyin or Wade-Giles syllables (Xi Jinping,
+	// Hsi Chin-p'ing, 习近平), not an organisation's. Its words are then
+	// compared by syllables (SinoSim), not letters.
+	Sino bool
+	// Korean marks a name written in Hangul, or shaped like a Korean
+	// personal name in Latin letters (two to four words of one or two
+	// Korean syllables, one a Korean surname: Kim Jong Un, Gim Jeongeun),
+	// not an organisation's. Its words are then compared by syllables
+	// (KoreanSim).
+	Korean bool
 }
 
 // title marks a phrase match that is a title in front of a person name:
@@ -252,6 +263,16 @@ func Analyze(name string, kind Kind) Analysis {
 	ks := string(keys)
 	for _, r := range refs {
 		a.Tokens[r.tok].Key = ks[r.start:r.end]
+	}
+	// A name of both shapes (Han Yu) is read as the script says: Korean
+	// when written in Hangul, Chinese otherwise, whose comparison is the
+	// stricter.
+	// Only names in Latin letters, Han or Hangul can be either; the others
+	// (Cyrillic, Arabic...) are spared the checks.
+	hangul := script == "Hang"
+	if kind != Org && len(a.Tokens) <= 4 && (script == "Latn" || script == "Hani" || hangul) {
+		a.Sino = !hangul && sinoShaped(a.Tokens)
+		a.Korean = !a.Sino && koreanShaped(a.Tokens, hangul)
 	}
 	return a
 }

@@ -216,6 +216,9 @@ amb		h
 amba	llc			
 ambassador		h		
 amhohwapye			crypto	
+an bao			security	
+an hao zi chan			crypto	
+an quan			security	
 anaptyxi			development	
 anaptyxis			development	
 and		p		
@@ -360,6 +363,12 @@ banking			bank
 bankivska			bank	
 bankivska ustanova			bank	
 banque			bank	
+bao an			security	
+bao chi			holding	
+bao shipin			jewelry	
+bao xian			insurance	
+bao xian gong si			insurance	
+bao you zi chan			holding	
 baroness		h		
 baronet		h		
 baronetess		h		
@@ -415,6 +424,7 @@ blahodiynyy fond	ngo		ngo
 bn		p		
 bnt		p		
 bo			ngo	
+bo wuguan			museum	
 bolnitsa			hospital	
 bolnitsakh			hospital	
 bolnitsam			hospital	
@@ -452,6 +462,7 @@ brygada			brigade
 brylant			diamond	
 brylanty			diamond	
 bt		p		
+bu dongchan			realty	
 budget			budget	
 budgetary			budget	
 building			building	
@@ -485,6 +496,9 @@ c i c	ngo	n
 c j s c	jsc	n		
 c o l t d	llc	n		
 c y f	llc	n		
+cai tuan			foundation	
+cai wu			financial	
+cai zheng			financial	
 capital			capital	
 capitale			capital	
 capitals			capital	
@@ -523,6 +537,8 @@ cero				0
 chair		h		
 chairman		h		
 chairwoman		h		
+chang jia			factory	
+chang zi			factory	
 charitable fund	ngo		ngo	
 charitable organisation	ngo		ngo	
 charitable organization	ngo		ngo	
@@ -535,6 +551,9 @@ chemical			chemical
 chemicals			chemical	
 chetyre				4
 chetyrnadtsat				14
+chuan bo			communications	
+chuan mei			media	
+chuang xin			innovation	
 chvk	mil			
 cia ltda	llc			
 cic	ngo			
@@ -722,6 +741,7 @@ d p	llc	n
 d s	ds	n		
 d z z d	llc	n		
 da		p		
+da xue			university	
 dabrachynnaja arhanizacyja	ngo			
 dabrachynnaya arhanizatsyya	ngo			
 dabrachynny fond	ngo			
@@ -815,6 +835,10 @@ diament			diamond
 diamenty			diamond	
 diamond			diamond	
 diamonds			diamond	
+dian li			electric	
+dian qi			electric	
+dian shi			television	
+dian zi			electronics	
 diecinueve				19
 dieciocho				18
 dieciseis				16
@@ -855,7 +879,8 @@ dochernee gosudarstvenoe unitarnoe predpriyatie	soe
 doctor		h		
 dom			house	
 donanim			hardware	
-dongmaeng			alliance	
+dong li			power	
+dong maeng			alliance	
 doo	llc			
 dos		p		
 doshkolnoe obrazovatelnoe uchrezhdenie	dou			
@@ -1149,7 +1174,7 @@ etaireia			company
 etairia periorismenis evthynis	llc			
 etairikos omilos			corporation	
 ettevote			company	
-eunhaeng			bank	
+eun haeng			bank	
 europai gazdasagi egyesules	coop			
 europaische aktiengesellschaft	jsc			
 europaische genossenschaft	coop			
@@ -1185,6 +1210,7 @@ f z c o	llc	n
 f z co	llc			
 f z e	llc	n		
 f z l l c	llc	n		
+fa dongji			motor	
 fabbrica			factory	
 fabbriche			factory	
 fabrication dinstruments			instrumentmaking	
@@ -1194,6 +1220,9 @@ fabrika			factory
 fabrique			factory	
 factories			factory	
 factory			factory	
+fan dian			restaurant	
+fang dichan			property	
+fang wu			defence	
 farmatsevticheskaya			pharmacy	
 farmatsevticheskie			pharmacy	
 farmatsevticheskiy			pharmacy	
@@ -1264,6 +1293,10 @@ federelnaya			federal
 federpalnoe			federal	
 fednralnaya			federal	
 fedralnoe			federal	
+fei ji			aircraft	
+fei jichang			airport	
+fei xingchang			airport	
+fei xingji			aircraft	
 fernsehen			television	
 fgaou dpo	soe			
 fgbdou	soe			
@@ -1455,6 +1488,7 @@ g u g	llc	n
 g u p	soe	n		
 g u s p	soe	n		
 gag	jsc			
+gang tie			steel	
 gaol			jail	
 gaolhouse			jail	
 gathabandhan			alliance	
@@ -1522,9 +1556,9 @@ gestion			management
 geukjang			theater	
 gewone commanditaire vennootschap	lp			
 ggmbh	llc			
+gi eop			enterprise	
 gielda			stockexchange	
 gielda papierow wartosciowych			stockexchange	
-gieop			enterprise	
 gioielli			jewelry	
 gkou	soe			
 gks k ou	soe			
@@ -1560,7 +1594,17 @@ go shk int	soe
 gobierno			government	
 gobierno de			government	
 gomudarstvennoy			government	
-gonghang			airport	
+gong chang			factory	
+gong gei			supply	
+gong gongde			public	
+gong hang			airport	
+gong heguo			republic	
+gong si			company	
+gong tong jing ying zhe			partner	
+gong xue			engineering	
+gong ying			supply	
+gong yingshang			supply	
+gong yixue			technology	
 gongsi			company	
 gornodobyvayushchaya			mining	
 goroda			city	
@@ -1661,17 +1705,25 @@ gruppy			group
 grupul			group	
 gskou	soe			
 gu	soe	n		
+gu fen you xian gong si	jsc			
+gu wen			consulting	
+guan li			management	
 guc			power	
 gudp	soe			
 gug	llc			
 gug haftungsbeschrankt	llc			
+guo fang			defence	
+guo ji			international	
+guo jiade			national	
+guo jide			international	
+guo li			national	
 gup	soe			
 gurupu			group	
 gusp	soe			
 guvenlik			security	
 gyemant			diamond	
 gyemantok			diamond	
-gyeongchal			police	
+gyeong chal			police	
 haberleshme			communications	
 haek			nuclear	
 haji		h		
@@ -1680,6 +1732,9 @@ hajji		h
 halka acik anonim ortaklik	jsc			
 handelsbank			bank	
 handelsbanken			bank	
+hang kong			aviation	
+hang konggang			airport	
+hang kongye			aviation	
 hanggonghang			airport	
 hardware			hardware	
 hardwares			hardware	
@@ -1691,6 +1746,12 @@ havaalani			airport
 havaciligi			aviation	
 havacilik			aviation	
 havai jahaz			aircraft	
+he huoren			partner	
+he ming hui she	gp			
+he neng			nuclear	
+he tong hui she	llc			
+he zi hui she	lp			
+he zuoshe			corporation	
 health			health	
 healthcare			health	
 her excellency		h		
@@ -1715,6 +1776,7 @@ his royal higness		h
 hldg			holding	
 hldgs			holding	
 hlutafelag	llc			
+ho tel			hotel	
 hoesa			company	
 hojatoleslam		h		
 holding			holding	
@@ -1728,6 +1790,7 @@ hospitals			hospital
 hotel			hotel	
 hotell			hotel	
 hoteru			hotel	
+hou qin			logistics	
 house			house	
 housing			house	
 hr		h		
@@ -1742,10 +1805,13 @@ hromadske objednannja	ngo
 hromadske obyednannya	ngo			
 hrupa			group	
 hshkaa			investment	
+hua gong			chemical	
+hua xue			chemical	
 huile			oil	
 huis			house	
 hundred				100
 hundredth				100
+huo ban			partner	
 hus			house	
 hzb			party	
 i n	llc	n		
@@ -2063,11 +2129,26 @@ javno preduzeche	soe
 javno trgovachko drushtvo	jsc			
 jdoo	llc			
 jednostavno drushtvo s ogranichenom odgovornoshchu	llc			
-jeonja			electronics	
-jeonjaui			electronics	
+jeon ja			electronics	
+jeon jaui			electronics	
 jeunggwongeoraeso			stockexchange	
 jewellery			jewelry	
 jewelry			jewelry	
+ji chang			airport	
+ji jin			foundation	
+ji shu			technology	
+ji ti			group	
+jia mi huo bi			crypto	
+jian she			construction	
+jian yu			prison	
+jian zhu			construction	
+jian zhuwu			building	
+jiao tong			transport	
+jin gangshi			diamond	
+jin rong			financial	
+jin shu			steel	
+jing cha			police	
+jiu dian			hotel	
 jiyueri			jewelry	
 jmhuria			republic	
 jnt stock co	jsc			
@@ -2089,8 +2170,14 @@ jsc	jsc
 jsc company	jsc			
 jt stock co	jsc			
 jtd	jsc			
-jueolri			jewelry	
+ju chang			theater	
+ju eolri			jewelry	
+ju lebu			club	
+ju sikhoesa	jsc			
+ju yuan			theater	
 julkinen osakeyhtio	jsc			
+jun dui			army	
+jun shi			military	
 jusikhoesa	jsc			
 juwelen			jewelry	
 k d	lp	n		
@@ -2103,10 +2190,12 @@ k g	lp	n
 k g a a	lp	n		
 k o r	soe	n		
 k u	soe	n		
+ka teer			cartel	
 kaisha			company	
 kampani			company	
 kampaniia			company	
 kampaniya			company	
+kan shousuo			jail	
 kanpani			company	
 kapital			capital	
 kapitala			capital	
@@ -2132,6 +2221,7 @@ kazino			casino
 kd	lp	n		
 kda	lp			
 kdor	soe			
+ke ji			technology	
 kefalaiaki			capital	
 kefalaio			capital	
 kfm	sp			
@@ -2215,6 +2305,7 @@ kompaniy			company
 kompaniya			company	
 kompaniya s ogranichennoy otvetstvennostyu	llc			
 kompaniya spetsialnogo naznacheniya			specialpurposevehicle	
+kong gang			airport	
 kongsi			company	
 koniglich			royal	
 konsalting			consulting	
@@ -2307,6 +2398,7 @@ kryptowahrungen			crypto
 kryptowaluta			crypto	
 kryptowaluty			crypto	
 ku	soe	n		
+kuang ye			mining	
 kulfoldi szekhelyu vallalkozas fioktelepe	llc			
 kultur			culture	
 kultura			culture	
@@ -2376,6 +2468,8 @@ letishti			airport
 letishtni			airport	
 letnoe pole			airport	
 letovishche			airport	
+lian meng			union	
+liang he gong si	lp			
 lieutenant		h		
 lieutenant colonel		h		
 lieutenant general		h		
@@ -2451,6 +2545,7 @@ ltd shti	llc
 ltd sti	llc			
 ltda	llc			
 ltds	llc			
+lu jun			army	
 luchthaven			airport	
 luchthavens			airport	
 luftfahrt			aviation	
@@ -2555,6 +2650,8 @@ managing director		h
 manufacturies			manufacturing	
 manufacturing			manufacturing	
 manufakturynh			manufacturing	
+mao yi			trading	
+mao yi gong si			trading	
 maou	soe			
 mar a ghairtear de			socalled	
 marchioness		h		
@@ -2625,6 +2722,7 @@ meditsinskogo			medical
 meditsinskoy			medical	
 medya			media	
 meedia			media	
+mei ti			media	
 mekhanicheskaya			mechanical	
 mekhanicheskie			mechanical	
 mekhanicheskikh			mechanical	
@@ -2905,6 +3003,8 @@ nekreditna orhanizatsiya po rozrakhunkakh			snco
 nekreditna orhanizatsiya z rozrakhunkiv			snco	
 nekreditnaya organizatsiya			nbco	
 nekreditnaya organizatsiya po raschetam			snco	
+neng liang			energy	
+neng yuan			energy	
 nepi mozgalom			socalled	
 nepublichnoe aktsionernoe obshchestvo	jsc			
 network			network	
@@ -2920,6 +3020,7 @@ nevladina organizacija	ngo		ngo
 nevladine organizacije	ngo		ngo	
 nevladni organizace	ngo		ngo	
 ngo	ngo		ngo	
+ni ming zu he	lp			
 nichtregierungsorganisation	ngo		ngo	
 niegovorni organizaciji	ngo		ngo	
 niet gouvernementele organisatie	ngo		ngo	
@@ -3709,6 +3810,7 @@ pt tbk	pttbk
 pte ltd	llc			
 pty limited	llc			
 pty ltd	llc			
+pu taojiu			wine	
 pub limited	jsc			
 pub limited co	jsc			
 pub lt co	jsc			
@@ -3760,8 +3862,13 @@ pyriniko			nuclear
 pyrinikos			nuclear	
 qapali sahmdar camiyyati	qsc			
 qapali tipli sahmdar camiyyati	qsc			
+qi ye			company	
+qing bao			information	
+qing suanzhong			liquidation	
 qoshimcha masuliyatli jamiyat	qmj			
 qoshma korxona	qk			
+quan wei			authority	
+quan xian			authority	
 queen		h		
 quimica			chemical	
 quimico			chemical	
@@ -3838,6 +3945,7 @@ rekisteroity puolue	rp
 rekisteroity yhdistys	ngo			
 rekisteroity yhdistys ry	ngo			
 religioznaya organizatsiya	rel			
+ren yi zu he	fin			
 rep off			repoff	
 rep office			repoff	
 repr office			repoff	
@@ -4142,17 +4250,29 @@ sh k	lp
 sh p k	llc			
 sh pk	llc			
 shaikh		h		
+shang xing			trading	
+shang ye			business	
+shang yede			commercial	
 sharap			wine	
 sharikat al mossahamah	jsc			
 shaykh		h		
+she bei			equipment	
+she ji			design	
+she jishi			design	
+she li			foundation	
 sheik		h		
 sheikh		h		
 sheikha		h		
+sheng huo xie tong zu he			corporation	
 shest				6
 shestdesyat				60
 shestnadtsat				16
 sheyar bazar			stockexchange	
 shezghuduli pasukhismgeblobis sazogadoeba	llc			
+shi chang ying xiao			marketing	
+shi jie			world	
+shi yanshi			laboratory	
+shi you			oil	
 shipbuilding			shipbuilding	
 shipping			shipping	
 shipping company			shipping	
@@ -4172,6 +4292,7 @@ shoqeri aksionere	jsc
 shoqeri anonime	jsc			
 shoqeri komandite	lp			
 shoqeri me pergjegjesi te kufizuar	llc			
+shou shi			jewelry	
 shperky			jewelry	
 shpg			shipping	
 shpk	llc			
@@ -4725,6 +4846,9 @@ tiyatro			theater
 tlfaz			television	
 tlfzyun			television	
 tokumei kumiai	lp			
+tong meng			alliance	
+tong xin			communications	
+tong xun			communications	
 torgovaya			trading	
 torgovlya			trading	
 torgovo			trading	
@@ -4734,6 +4858,7 @@ torgovykh			trading
 torgovyy			trading	
 torhivlya			trading	
 toriyn bus bayguullaga	ngo			
+tou zi			investment	
 tov	llc			
 tovarishchestvo s ogranichennoy otvetstvennostyu	llp			
 tovarishchestvo sobstvennikov nedvizhimosti	tszh			
@@ -4804,6 +4929,7 @@ tsentralnye			central
 tsentralnyy			central	
 tsentrov			center	
 tsro	rel			
+tuan ti			group	
 tuja			investment	
 tutkintavankila			jail	
 tv			television	
@@ -5052,6 +5178,7 @@ wald		p
 wein			wine	
 welt			world	
 weltweit			global	
+wen hua			culture	
 werk			factory	
 werke			factory	
 wijn			wine	
@@ -5059,246 +5186,20 @@ wine			wine
 wino			wine	
 wkala			agency	
 wld		p		
+woo ranyum			uranium	
 world			world	
 worldwide			world	
 worshipful		h		
 wsail al ialam			media	
+wu liu			logistics	
+wu xian gong si	sp			
+wu ye			property	
 wuld		p		
 wywiadu			intelligence	
-x19981 x21160 x20135			realty	
-x19981 x21205 x29986			realty	
-x19990 x30028			world	
-x20132 x36890			transport	
-x20219 x24847 x32068 x21512	fin			
-x20225 x19994			company	
-x20225 x26989			company	
-x20249 x20276			partner	
-x20256 x23186			media	
-x20256 x25773			communications	
-x20303 x23429			house	
-x20379 x24212			supply	
-x20379 x24212 x21830			supply	
-x20379 x32102			supply	
-x20445 x23433			security	
-x20445 x25345			holding	
-x20445 x26377 x36039 x29987			holding	
-x20445 x38505			insurance	
-x20445 x38505 x20844 x21496			insurance	
-x20445 x38570			insurance	
-x20449 x24687			information	
-x20465 x20048 x37096			club	
-x20659 x23186			media	
-x20659 x25773			communications	
-x20826			party	
-x20841 x21512 x20844 x21496	lp			
-x20844 x20849 x30340			public	
 x20844 x20849 x30340 na			public	
-x20844 x21496			company	
-x20849 x21516 x32076 x21942 x32773			partner	
-x20849 x21644 x22269			republic	
-x20891 x20107			military	
-x20891 x38431			army	
-x20918 x37329			steel	
-x21019 x26032			innovation	
-x21095 x38498			theater	
-x21109 x26032			innovation	
-x21127 x22580			theater	
-x21152 x23494 x36135 x24065			crypto	
-x21160 x21147			power	
-x21205 x21147			power	
-x21270 x23398			chemical	
-x21270 x23416			chemical	
-x21270 x24037			chemical	
-x21307 x23398			medical	
-x21307 x30103			medical	
-x21307 x38498			hospital	
-x21311 x21517 x32068 x21512	lp			
-x21332 x20250			organization	
 x21332 x21147 x30340 na			corporation	
-x21338 x29289 x39208			museum	
-x21338 x29289 x39302			museum	
-x21345 x29305 x23572			cartel	
-x21378			factory	
-x21378 x23376			factory	
-x21378 x23478			factory	
-x21457 x21160 x26426			motor	
-x21512 x20249 x20154			partner	
-x21512 x20316 x31038			corporation	
-x21512 x21516 x20250 x31038	llc			
-x21512 x21517 x20250 x31038	gp			
-x21512 x22821 x20154			partner	
-x21512 x36039 x20250 x31038	lp			
-x21516 x30431			alliance	
-x21518 x21220			logistics	
-x21672 x35810			consulting	
-x21830			business	
-x21830 x19994			business	
-x21830 x19994 x30340			commercial	
-x21830 x26989			commercial	
-x21830 x34892			trading	
-x22242			group	
-x22242 x20307			group	
-x22243 x20307			organization	
-x22269 x23478 x30340			national	
-x22269 x31435			national	
-x22269 x38450			defence	
-x22269 x38469			international	
-x22269 x38469 x30340			international	
-x22269 x38555			international	
-x22269 x38555 x30340			international	
-x22522 x37329			foundation	
-x22823 x23398			university	
-x22823 x23416			university	
-x23186 x20307			media	
-x23186 x39636			media	
-x23398 x26657			school	
-x23398 x38498			institute	
-x23416 x26657			school	
-x23433 x20445			security	
-x23433 x20840			security	
-x23453 x39166 x21697			jewelry	
-x23454 x39564 x23460			laboratory	
-x23455 x39443 x23460			laboratory	
-x24037 x21378			factory	
-x24037 x23398			engineering	
-x24037 x33402 x23398			technology	
-x24066 x22330 x33829 x38144			marketing	
-x24066 x22580 x29151 x37559			marketing	
-x24314 x31569			construction	
-x24314 x31569 x29289			building	
-x24314 x31689			construction	
-x24314 x31689 x29289			building	
-x24314 x35373			construction	
-x24314 x35774			construction	
-x24460 x21220			logistics	
-x24773 x22577			information	
-x24773 x25253			information	
-x25151 x22320 x20135			property	
-x25151 x22320 x29986			property	
-x25151 x23627			house	
-x25216 x26415			technology	
-x25216 x34899			technology	
-x25237 x36039			investment	
-x25919 x24220			government	
-x25919 x40680			party	
-x25991 x21270			culture	
-x26053			brigade	
-x26263 x21495 x36039 x29987			crypto	
-x26377 x38480	llc			
-x26377 x38480 x20250 x31038	llc			
-x26377 x38480 x20844 x21496	llc			
-x26377 x38480 x36012 x20219 x20107 x26989 x32068 x21512	llp			
-x26426 x22330			airport	
-x26435 x23041			authority	
-x26666 x24335 x20250 x31038	jsc			
-x26680			nuclear	
-x26680 x33021			nuclear	
-x26989 x30028			industries	
-x27177 x38480			authority	
-x27231 x22580			airport	
-x28165 x31639 x20013			liquidation	
-x28961 x38480 x20844 x21496	sp			
-x29151 x37559			marketing	
-x29289 x19994			property	
-x29289 x26989			property	
-x29289 x27969			logistics	
-x29664 x23453			jewelry	
-x29983 x27963 x21332 x21516 x32068 x21512			corporation	
-x30005 x21147			electric	
-x30005 x23376			electronics	
-x30005 x27668			electric	
-x30005 x35270			television	
-x30332 x21205 x27231			motor	
-x30417 x29425			prison	
-x30475 x23432 x25152			jail	
-x30707 x27833			oil	
-x30719 x19994			mining	
-x30740 x31350 x23460			laboratory	
-x30740 x31350 x25152			institute	
-x31014 x26989			mining	
-x31185 x25216			technology	
-x31354 x28207			airport	
-x31649 x29702			management	
-x32068 x21512			union	
-x32068 x21512 x21729			partner	
-x32852 x30431			union	
-x32929 x20221 x26377 x38480 x20844 x21496	jsc			
-x33021 x28304			energy	
-x33021 x37327			energy	
-x33322 x31354			aviation	
-x33322 x31354 x19994			aviation	
-x33322 x31354 x26989			aviation	
-x33322 x31354 x28207			airport	
-x33829 x38144			marketing	
-x33889 x33796 x37202			wine	
-x34892 x19994			trading	
-x35013 x22791			equipment	
-x35037 x20633			equipment	
-x35373 x20633			equipment	
-x35373 x31435			foundation	
-x35373 x35336			design	
-x35373 x35336 x24107			design	
-x35388 x21048 x21462 x24341 x25152			stockexchange	
-x35566 x35426			consulting	
-x35686 x23519			police	
-x35774 x22791			equipment	
-x35774 x35745			design	
-x35774 x35745 x24072			design	
-x35777 x21048 x20132 x26131 x25152			stockexchange	
-x36001 x21209			financial	
-x36001 x22243			foundation	
-x36001 x25919			financial	
-x36039 x35338			information	
 x3605 x3635 x3619 x3623 x3592			police	
-x36130 x21153			financial	
-x36130 x25919			financial	
-x36152 x26131			trading	
-x36152 x26131 x20844 x21496			trading	
-x36557 x20107			military	
-x36557 x38538			army	
-x36758			government	
-x36816 x33829			operations	
-x36816 x36755			transport	
-x36816 x36755 x20844 x21496			transport	
-x36890 x20449			communications	
-x36890 x35338			communications	
-x36890 x35759			communications	
-x36939 x36664			transport	
-x37202 x24215			hotel	
-x37291 x23416			medical	
-x37291 x30274			medical	
-x37291 x38498			hospital	
-x37329 x21018 x30707			diamond	
-x37329 x21083 x30707			diamond	
-x37329 x23646			steel	
-x37329 x34701			financial	
-x37504 x34892			bank	
-x37628 x37941			steel	
-x38013 x30707			diamond	
-x38050 x38081			steel	
-x38075 x30707			diamond	
-x38080			uranium	
-x38134 x34892			bank	
-x38450 x21153			defence	
-x38450 x21209			defence	
-x38470 x20891			army	
-x38520 x36557			army	
-x38598 x20307			group	
-x38651 x21147			electric	
-x38651 x23376			electronics	
 x38651 x23376 no			electronics	
-x38651 x27683			electric	
-x38651 x35222			television	
-x39015 x21839			consulting	
-x39038 x38382			consulting	
-x39131 x27231 x22580			airport	
-x39131 x34892 x22580			airport	
-x39131 x34892 x27231			aircraft	
-x39134 x26426			aircraft	
-x39134 x26426 x22330			airport	
-x39151 x24215			restaurant	
-x39277 x24215			restaurant	
-x39318 x39280			jewelry	
 x4611 x4619 x4938 x4752 x4721 x4840 x4720 x4808 x4656 x4752 x4840 x4877 x4621 x4635 x4613 x4704 x4653	jsc			
 x4613 x4709 x4648 x4725 x4661 x4651 x4635 x4613 x4704 x4651 x4725	coop			
 x4768 x4781 x4658 x4841 x4757 x4635 x4613 x4704 x4653	gp			
@@ -5321,9 +5222,12 @@ xcviiith				98
 xcviith				97
 xcvith				96
 xcvth				95
+xie hui			organization	
 xiiiith				14
 xiiith				13
 xiith				12
+xin xi			information	
+xing ye			trading	
 xith				11
 xivth				14
 xixth				19
@@ -5345,6 +5249,8 @@ xlvith				46
 xlvth				45
 xoldihg			holding	
 xth				10
+xue xiao			school	
+xue yuan			institute	
 xususiy korxona	xk			
 xususiy tadbirkorlik	xt			
 xviiiith				19
@@ -5386,14 +5292,31 @@ yaderniy			nuclear
 yadernoe			nuclear	
 yadernye			nuclear	
 yadernyy			nuclear	
+yan jiushi			laboratory	
+yan jiusuo			institute	
 yapi			building	
+ye jie			industries	
+ye jin			steel	
 yenilik			innovation	
 yhtio			company	
+yi liao			medical	
+yi xue			medical	
+yi yuan			hospital	
+yin xing			bank	
+ying xiao			marketing	
 ynstytut			institute	
 yopiq aksiyadorlik jamiyati	jsc			
+you xian	llc			
+you xian gong si	llc			
+you xian hui she	llc			
+you xian ze ren shi ye zu he	llp			
 yritys			enterprise	
 yu	llc	n		
+yu hanhoesa	llc			
 yuhanhoesa	llc			
+yun shu			transport	
+yun shu gong si			transport	
+yun ying			operations	
 yunion			union	
 yureniyam			uranium	
 yuvelirni virobi			jewelry	
@@ -5435,12 +5358,24 @@ zgrade			building
 zheleznodorozhnoy			railway	
 zheleznodorozhnyy			railway	
 zheleznoy			railway	
+zheng dang			party	
+zheng fu			government	
+zheng quan jiao yi suo			stockexchange	
+zheng quan qu yin suo			stockexchange	
 zhiniasklaida			media	
+zhu bao			jewelry	
+zhu shi hui she	jsc			
+zhu zhai			house	
+zhuang bei			equipment	
+zi xun			consulting	
 zit			oil	
 zmi			media	
 zovnishnotorhovelna			trading	
 zs	ngo	n		
 zu		p		
+zu he			union	
+zu heyuan			partner	
+zuan shi			diamond	
 zum		p		
 zur		p		
 zveza			union	
@@ -5559,3 +5494,12 @@ wesley	wes
 will	will
 william	bill,will
 `
+
+// hanSyllables are the toneless pinyin syllables of hanData, numbered
+// from 1 in this order (data/han_pinyin.txt).
+const hanSyllables = "a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai can cang cao ce cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan chuang chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de den deng di dian diao die ding diu dong dou du duan dui dun duo e ei en eng er fa fan fang fei fen feng fiao fo fou fu ga gai gan gang gao ge gei gen geng gong gou gu gua guai guan guang gui gun guo ha hai han hang hao he hei hen heng hm hong hou hu hua huai huan huang hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu ju juan jue jun ka kai kan kang kao ke ken keng kong kou ku kua kuai kuan kuang kui kun kuo la lai lan lang lao le lei leng li lia lian liang liao lie lin ling liu lo long lou lu luan lue lun luo m ma mai man mang mao me mei men meng mi mian miao mie min ming miu mo mou mu n na nai nan nang nao ne nei nen neng ni nian niang niao nie nin ning niu nong nou nu nuan nue nun nuo o ou pa pai pan pang pao pei pen peng pi pian piao pie pin ping po pou pu qi qia qian qiang qiao qie qin qing qiong qiu qu quan que qun ran rang rao re ren reng ri rong rou ru rua ruan rui run ruo sa sai san sang sao se sen seng sha shai shan shang shao she shen sheng shi shou shu shua shuai shuan shuang shui shun shuo si song sou su suan sui sun suo ta tai tan tang tao te teng ti tian tiao tie ting tong tou tu tuan tui tun tuo wa wai wan wang wei wen weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo"
+
+// hanData gives, for every code point from U+3400 to U+9FFF, two
+// characters of "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_" numbering its most common reading in
+// hanSyllables; "00" for a character without one.
+const hanData = `465400002T5N5i00000000005h0000000000000000005T00000000000e000000003f00000x0000005Y5V005W2q2o5R5l5U640w5N3k4K002-3_5h5i3O0b1O0000006G1L055N6O0068174t5h452W2g3M694i0000005Y00004e29143f4t5h2s5j0D0000002c395h2i245n2y0V000000225Y214D0068001o5O4z5f212H2-2w4_5f625_5n6G1I4B3z0c5N1o4_4V4q452g4Q00002X3y4y4i5e3h4z00385i135n3A2H3U5T5m00000Z1O2g2i002y00240000000048000N2l1e32001f4v00003230484g2i005I2R19645700000J23171c0b00432C2u5V003K5T000E294t001c005m5V3-3q121S2y3-3-4_071V0n5Z2d00004d132i1z593r114M1E425h6G4N26000c0d5O002w102o2G4t5S5t00006960266J0g5T2i000c5O260024001M0f0D2900062l2U005P0H2G2g5U075e2u0B1E2u00000Z3f5Z1u5n001j5h5Z1c2t532f4g004w5f5Q6J00495i5O66251y2a5h2N1S4302002N0f5T0f5J00001_4t5m002H625Y4g004j2X4m1r1U5d464e1z5O1K3l0x1L1c051S3N5a5m1z000a1l3H1z2i1J5S3x004q00002f2o5h1x005Y471I00005b000000003V5J5T531w5D3V3V5i6400000000005G4h3f5g3z591o2H17222u2E232p00542x0000000000001Y5d4g5a3o0l3Y1D5w1E5T5m1E4f5K2S1y1Y5P302w241x6600005G0007026E3_1d0x0B0K0f2i5S5X00000000001w530q2Z2e665T5O00425-5O00000o24234y5d5Y3w4R0000001l5g5R5a1r6O5h0n002h5Q4z4I5h665O5Q2E241o003m2i002c4R1o5d47005d1o2K0c3V23000E5P5L5Z5H5m435Y3V0E1q2B05050000644-2E006O0L29025u0n1J000000003V2q341B090E0A000f5P540X00001D5J1S1D5n5g2X5J2U005J5f2s5V0L0c5T3V2d5h6I30615P1k5T00242m5h245i000v5h5T1q5l2K0W4z4_660A362X0W2g005O005O413L5q002s1S6I001e2J131z2X001X50004a2b3V1S1X4208252Q5O5n6E4e0m5S243b5S5h5n5h5d4e4B1q4Q2H5m005U3n460W000L174q1I00325q2400415W3m0f3p3f295h1I1D0000001D0000422u464s0O185O1O5h4x423w5U585U5m0B2s000000005q2i4y2c3040685d5O2u5O4U1K005J1J5h3M0b4-244i3r032T0U005Q6600001O2k5b5Y37213G5l605h3a4_5O5q4i1S5h0v002k0Q0O2E2u4t3P05033_000s0o004B3S2_5U5p3J054e2-00002c5O5p665L1-363U5H373V475t2k666H1n5Y1q5Z66380l1d000l2v694h2m2D5T15294I31002N5f3X5h2d5l5i5d4t002o5c323C6M5n5h1d372H5K002L122s005V0s41383643005H0-02000F3a2k2A5n0k6O0K215f5C24032y245J0K5r5Y3S5q0006632E5J5T3z5h5T0n46193U3z245C004r122e6000005i0S24216H2c3M2E430w00295Y0o5l180c003B204v2N6K1q0b5a3R0c2k033G4q5R5e1z0u462e1S1B312d5E1o310K4A3z1o002s0I555w3z5t373n605R1W003z002u005q1E1A3B5J484s3B5A003C5f2G2i2U1W5o0v002e2t3_050G5l310z0005005O1S0x2D4O58471E3z24241z286M0G36075J5h055n1q1B5M3R0r002i2u3U1-2i002u1O375n002E0000603p5h00240E004F201K1Y2S294Y004q585o6H0E2T2i205b3f00635K5Q3-5g3200004i00416F2Y5N5j0j532k0E1d315T1O2t5v650f302s005i3u65262v3V5h0024245_5n2D1_662a2p660C5-2E0x2m5h625Q0c0n0c5d2d182s0W005C0U020c005j6359005C0U5f6I003k412k432u5d2L4t5h0W2C27002B0017002F1o1100001w000c130E005b2u005T0E000E005Q4N0H1I2F00640B1E5n475t375h4q0000004a4z3G2B0F4I0T0O150000000011584y5V4r1D5O5000534a26665J5i00001_673z6I005T5T5w5J00004y603X00005U5h4F4i0U6G0038241L3n021K05433-5S1N1V411Y580W5m1X0C1S0f690068001p3W2G0d0U2Q2n2i5n005n1n2i1x1c2N5o0-21001i2C6O1S420B0Z0n311o5O462000000e4S5d660-51352p4h5C0O140Z3p5h2E242b545o000N3z5n2k0o0000005n245J374v5T5Y0c4621005n424o4n1D2t003l4z685i4U1M0a5o5h224V5g3B1N1r005i0R3R051O2k0X0W2-141y2u005h1z5-1y1E234w3R5Q2i5Q5d2s352A24000F5n23390e2_002f295J5h5Z5O0O2c5i5T5r2y2p3_23265M00001Y69145l245e4K5O4m5n5h3_2447544h3_3G2A325i1U3w5Z321L5c1W4r215n1f1g2q1E6H6H0E5F002n00002U001n5i690d5Q5Z00463n1j1I1c451y2e2i0a4S6G5M3x2P5D3p514y6G0G1e1y000J66171B683O2o3w243B5J0Z1d094K4-0L6I2X2e1o5j66295V5T5b4a3_5T4t1n37223q00213I4r0C0e29202c001y18231k5f0R1j26260z2A2-21380O2w3q5e2E2E49003_4Z002D235q0v5Z5S1M0R5g000_0043215D00405O3R4R365B2c1q0n5_052y3A001S005T0K21445T00000K3_3w282G2Y4r2E1E3V3_1414003z663z6E2S5n432S1r1S1b115Q1j1r4A1o580K4a0E2u5g3R0h4S132u592k2N4S640h2k32003_2J4c5S0E5-5i5O4a4t4Q4N0m2u2p0U001_000025081y18002t2E2F2N4x2y63151A695d3l0U000000005h00005m215f5f661c3z1a00001x371S1y1i4-11005d000047000X3C500A0300005Q000000322d3K0B0a001M6824294i002Y142u000000005n4z0W303B1_5K3c1_1x2B0K5Q2i2A00313s1q5e005Q4t5J0Z5O2A0T1r1N4Z2p001B3z3y5p0K0021145d2E283K2n5n53545N1w5S1q00556500201S00005D004G28005U00005o2G1z00093F001W5J00344q0F2u4700001Y632u3j4I462n1c5Q5O5U003U0000005T2n1S0u6G066O636M1r2400260000005A5Q5d4_4y112G041o5S2E5J096E3V543J00005m3800003J4f0U5d1a0d4M2543321E2i0c5u1r293S001h1x1U000C4x5N245O451r5L5Q29223q4e0e6400604p244r660C0000002d0E5Z3n0w3z663q0W0E4t231t2C0i273P1e1L00004y0s5O0-5Q2V634y1y0s2u2F2u3_3m64002i0Q3z0000532p472k2u4i1c633m2A4400006I3y2A0G261k000I5v2n2i2y4e3826110B002k005Q3u492s6M002G4a5a005T002c3z5h3f2i5p005h0c241p5T2P6H1r5O471n5P1n1j0W5b5Y4e2R5P4Y5n5c3x6K5m6H2k5Q5P5h4Y5d285O0c4g2L5i1s5h5O4V2A5g5m495g2v2Y65000000005T000s5X035X0O0i5-005h3q2S4f2d5C5O2p3z5M2k19352c5J1A2U025s215h3E6H1N3p000E2i2u2y1n641U49642Q0b2D2G242p004c494N0m3Q662t3m00000A4I5Q2g5S1S47004Y664-4I4t5j323J0F004k4_1o4U4I00103y284-004B3X2n141467002u0x5O1j243R5h3S5n5I1l5w5d0s5Q28591S3n005m465c0L0F4g5-5h0F001B2c5h0V0d5Z5Y5n5X0000004y1l0000002s5T0Z264-3q5t5Z5Q3U000000000037243a1y1z5I5m5w0E37405T1K5h4-2g5l002A4d5i24004t00003J5I384t5h4Z5O242y5m325-4v660F2i00000000000000411h5O645l3V2H5T5f5T663Q004q2s0a37490x4a0000004t5T0K156K004i4d1o4-1X0000003I375b35260s2G1r1M4g0Z4e3b3v30000000005h0e002S0A2g2N4Y0E4v1Y3q5h5Q3R5j690l1O5Y3s5N2m0P6J6O0F5f1_3j5X002g445S281l00005d5a691u5j5O00002k5Q1_5i002k4a0P0B264i1K1200065n00003L2g5h0w000W0Y1V2A3P0000002m3E5m002q1o005l2A0c4F3Z00001w5400021f0G0K45004i0k210Y1S211E5J1N4-002x1r5l21005n6I5d46622C4z0000000000005C2o2C5-5V1y005Y0000000s443E005v0D0c00005d1Y3E0B2F1462005N5d002G5Q4z1o001224292M6L005T2b1K235O3V374B0r5i37002G47585H632i4c2Q5Q6366554i0B5g3r0W1y2O2D030l3_0B061N2N5E5E6O2p001j5d4g1x2n4Y4q000B4F190K2l3_1M246I211r2i5o5p5X0W112g2A0d4q3y5f271_1_504K5L5j4D5i4g5i2G5D5Z2567426913005m00005h4g5h3E0000495S5N1b5j574g3R1b4y5M2E0W3s6G1y3M5d1d5n1x004q0c1y5e5L5Q3u4I2t2e4a5S5w1n1K1o0W60004y693Z1o5n6G5m2i235O5Q0W2k004q2D3y461c6H5n00004G3Y34062D005Y3v0F32000000005h5n003v470A210000000L312a5A5N2i2p00242H6J1D2G0w0B00000000002a0I4v5A5a00000000001D00004v0E5A4V0O5A382A2u0000600E245y5Z2i00004v5l4i00001E00000000452y645D1e5n2g0K3O3r2k4_2k5K0y2i575F681W5V041K3p0K5E4i5h0K42591c581o0b291_5V120V173q4M2n4f3h115n0i4I2L4_0o3s0j2u58652i4Q3k4q000y1y5h5Q5T2y2q004-1V004-0000005m3K001W2H0c1d5H2i2q2n5P0B035n2E4J5b6H0u0O5z5l1S4M005O4i28285Y6100004n0a1K2466001e5N00424i1n5E196H4B3G1S2p245X5Z3J5c292i0v4K5o2u4e2i2l1b5U5T43420Z5m0L2W490243400f3n2Z5h1g4f3r006820211y0B00005-241e5O1X0V2-695C6E5Q2d00000066025Q1l5O005C0O4U5Q291N4A005f0z252g5d2u5C5j3q2y2i0H00320720005f1r0l1r3X0e2i4_1_0E060Z5e0v055a006H0v4B090u5H4y0A1V5d5O695c1K5m035C364d2A1e2441285d5O2K385Z4a5M3_1_4F64542G5T3z04341e00501K2E0W4o0E324p1e1w1z2y1p25481U200L1e1O3G025j4o2l290c290e3v0a5d1911002l5Q0G5V365g373z3z5M5T5n3-0b5f5j5e246I5Z3B2t2J5f5d4w1j205j4f0U2k005Z0i0Z3R4739235n601y0T0G3_5O272R2_31600F242G3L0E4g4p3E2n3A3E5O0W4728235Q5Y3Y581x5n000d0K6L136G243-005V214g2S001B5f5n092963254g11170n1S3B6464005d411p1c412w1g2a4N1J0u5d1c291g1l4x5M653V132b4y0s5c1k0000110038293B2E5n64625-5V00081r1d1w2e5N0K2P2u0q2k5h414i005Z2A43214t0j1C2s003M4-0x5J1V0v2i0M5Q3k2a693U1-5j5Q2c3E06001j0E1S235h2q5e5i2F230b181E005d6E5-3z5n48233V202E4d00003p3C0Q2t2i0j000s4a0x3z002b2p2m4G5n5h133z5h3S1S265c1L4N5Q00000E4g3w3S665054544K5h2n031r452i1j6H4t5o5c0U5H2F575m21264N312E6H2E034v2b22480X1D2Q3N0O535Y2D203z29325d00665C00023l0P4_1G223z0f4x6G3a5A4e2t0G2i305U0S1z341X2k0z606H000066060s46002s5Q1M1l0b2D1E0d5p1w5f5c5f585-5m5a5f2N1_2d5p0a00004e003X3C1w0j5q5Z2A6G5n4-2L45000b2D5a650d3k4100472c5h4I4q3_4q001J00361z00001n410f491B2i06295Y2y005q671y5i00663_001V2669692S3V4N5w04661c5h0c24692e4F4I653I0R00005h2G0H0b2H185J5h635d004S2x3v621o5n0w621M4Y2p4y47315g0A1j1f3K1Y004g2N4x0n684z2U435Y190R1_0o4R653_2A6I5J00005O3I3y4s2E644c50084y3_5L4I2y1y4s673y3A2A4c374i2p2g272h6613004S1e1K344v264_5T2S5N1K2y0O0T2p5h0o5q365n665h0x235J4-4V5T4s4r3_2q5h002g2i1M2n2o5Q5S3h375Q4C6C4m5d0F2p1w3z2m080E1y1y000R3n453C2D0L344S5J00002i4800225R004g5j003K202D5d004Q5B5T63355O3000204-5S5g0E2y1K2i0s0g0z112W0f5Q0W373_46640000001y1V0c1g3G0K1z1b5f325I0000004K5a653B2700606O5p2n00680E4F5n000m1I5h3744005I240L000H1K5p2i1K471S1I1E65545n2A3z2E2b0Z0B3Y5h5Y3F5b1S003W570D5-5J2N5f3h5S1b4_1j214y005f0v3z2A2w3737262u1K3h37291S0H204t5f3V2A2k0K26532p6L4g5i0z0e0M3A5d2c0d284m483V2y004g2y69000e2F2C1I5h4N0N4F1S2c4v5n5m122p694y3v5_280k0L2R0t001o1o3F1y1c111S5Z37342d1e624y5n6I2i2u5N2g242i2i003w5e5F5E3p00621j005Y3J495J65175J0K001_5Z5t2i5d205a1y0A4B5S3w2m685h5Y2y2M0f003I1o0Y2u604y1S1w5z414t3u1h00220f001I1I4M3z4q2E005d095g6H3N0j060Q531o6O06635F1b0E1I695N5K66682u5K1k462a5s4s38113z0Q3s2k4g2s4t3z5o1O5Y2G113r1h3Y4F641U3q4-0Y0l1r6C3E0H3z4g0E2G4q001f3I215O1I5X3F005O664O2E14634c360E1o5n5Q3l3Q0O0L003z246G2u2H5Q5O0N5K666H2Y0o540f110l46635-4J0I245O692G1Y240v0a4x4P5R203z694w0V5L2N2M1e1U1K0o0Q660W2g5X5_635n1j1c5t0x234s4-1e5O301D053q5N02363q365e660K5j5J4C2c5d0W48643y004z1M4i000y0u4-540c4y254o202m00000a2A1E1d1S1D001E0D501100110L5H622x3z3G3_006I4s005m684y004t0L5O270Q1S520Z1S1M5N5O5e3C3l314X360Q552J075S5U3z00004c1_3Y5S0a0x1O5i044B4H301K474g1r0F0w3E1000002W000U1D5m1q001f5a2g2A3z475I5h2m00005d5h5i3z635O5h5g5N66661o0m1S0l3v2U0e005E450o1X2T474766362i684y661e2l1y2a120n5j00003z6G0U32195i0V4N1t4M1S2b5V265h340031244x1o002i6H6K5f1Y2i3z1c2i0J4x00004t0e265T0B5Y2B3y2p5R6O130l443K5_2u5h4c5n1z2i3i00002i00004m005h3X4q2S1S5h104B0R0053430G4v5J1C4V023z6N2V1M005i004U18215T5w4-4_665h1S1E002H250U5Q30000E2p292X25000b2d5V1M2u5-1r243R5j5S522e5w2X003_2E3s1K592o376G5T1y37295r0o2i4B695i1o005h2v5p4B2p3T5n3d005h3d5h3_5P0f5i375O3I2K6K5P5d5A535N4x5i0d68315o3b395v5H2i473I4g0E6H09002F5R2X3j2W5b5-5f2Y215O1E5e555m2G2i002i0b241y601S0X1h2E360X4-3F5V2i5d4s4g5h0J0o1x5H11241Y1o0K5X2q0O0O5h5Z5d5v1o5l6I002L5n3z632-00004m2A1h3y2o0057272a5h5l0n5d295b5J5Q3X1S1Y003E693J5Q5K2i0O3A263R0V5H5Y3b2_6M2K2I1p00005n5J6900005h00131S0E696H4i5P3R00285b0d3a4I664T004a5n002A002u1o0H5h6M605n5H3R1h2G0D0O001D3z5f2X4M1x5b5T002X005T0K2N0s5Y073h6I00530f0c3U1h1O5T105J2G2X5z4Q1D2p36001l362s005j001h0q2i19000G3_5O000-0-5Q2k004c5T4g5J00001r5m2u2b5j4f2F3z265q003z002o242_0j3S0I2i2p1W0b5Z5Q1y0E6K0w0w224R0Z53003f662q1M281h5O2o5Z4G503q5U4a665F59545h5T3q5f5f3b1q4F5i1K3K5f5H5o5P685o4g385O24501M5a3R0n370F003I5n1E664F5Y2w215b3M1o25181z5A3v0q5O4r375U5N4561505V2D2E2253305d244h2g5H0Z0O295m215-4t1Y3M5O001B0c5J631k0Y0c5v212v2m2e5E215N054d4v2_4-5U2B034y0W5J5B240a0Z5n5Q5U0000003M005d46274r2H2m2E00302n000f0c5R43344i0V0c1e5n5i002q2e4i634m2100001E004Y6I2G2H5B2t5J0d692n006362005h0f3R0K4u5h1q5c1_3030472e1q673B5Q644i6O691d5Z5h665T2A0O000L2l66245H1h2E2B021S1j1x5d4M660G5h4x141j4f5b0a4d4400000l1w170b5J4K4i0N245r3z5d1S5n1S3w664-6O0Z475m1r1x1j1E275q590t5A1S6O1y000K622G4_2G1S200l5l0k4x0c3_0N5S300O3z260E2466694760240F002i2i5p480b1S0U4_4g1p423z0K3I590f0q5p660a0f0E3606543B2n1O0b46551S2Z2600000064466O0c2X2n0B195N006G2u4_000f2l542Y0X2G5A1_1M0E005P5M24472X1y464v0N00463q3l5F5f4I5b0q140c0u365Z1D0H630f0W1j1A6J102b525p48692p0a641S4d552T0200454i1n4a5G602s2D2i000l4I5p2G2L1K3z1w1S2u1w5E3B542F3z65441c542d325i2u5o2E3q005T0F22694I4T5N0U2P4a3p305X000o2P6C0W4q0d4v0B2J00665J3B2p6L3V2p3z5p005h5O0a004I0a3Z5m240K1L00000q11285n1r5Y5n4700071b2C005c4i5m4r5g0P5f4i5d4k2m0o5n0K4v005d2g2o53195p24005q00002E2E0f0a1c5R5Q031j5n2g005A0a5V461p000y0N115d6H005j0W002i4x2-2-004_3n2t3z0u5A1E0O295h240y2G0E2g5h0l0l3w2i5s4z3w0q2E5Y1K005Y1I23694B1J2F1o2l66375n000S345i385A2X0000374I5n40372E3q2A5I2436265a0A1V0W2i2i461C5j5q0a664B002w2J1j5p213q0U1D0W4Y4g4d5V5j4g0c5g1o1M5g5d6L4s2A1D5Q1h50420W1o365p0q3_2A4a3G5o003p65660l5n3F5H273z4t3t542V0q4v00292605285g005g2s5v0A2k001_2u5J5Q560K65690B365T3h5m005S2i5-37005g00003w5T0000004a6G004a2G2429003U050f5N1h5T575a0y604-3p5T5Y5Q4q2T655N234O5K191_2Z1S0h5Q43422c005c5j491p0l66005J5d5R5h3R650h004g156H2G5Y5o00005Y0z541Y5h1w5h002i2S5Q4v5O5Z0000112b683S0b260E6C2p1q094_0c2-5Q4l5l47003y215J5h5g000Z1q0I005Q0W22001o0n663z2X4J005j5W001y0s0049115N46005d2m0E000I005o3d0A5j1w0n3-535n2g0A00241S5Q0S1y4V0D445n5F021o0x1Y11233l006E2p2_2_2k5S5a643w1S3a5O1B0x5q5Q5i4i1B0D1y1M1M5r0B1M5Q4g38606060211S5H3E412m003A1y1w5n3z1D040006115Z110E683m565h0025665A5T0x555T0X5o1h2l0D002u245Z4i194s1y5q0W094I1E5L061O5n631N1h0L1Y1C2019530K3_2n2s5J602c4v3I0E5E69140L2E3w5P5J3w0v1K0W1y5r00000000001K5T1w0c0A5i002B0K4M0e5j5h1U2Y5q645c2E1x3B071Y0F6G1q644f1a0E1D0l0g4S0b4B0a323n5J3q1S6G3z2o5h355N3z140a5P1r4T1f1x051S41223q5d4q5O3C2X1Y00054S4m2t64210W002o3I1o192A381K1E0Y1w1w5n5a3m0E0Y5m5h5a4Q5Y2i2i5o1B234Y2h3x1y1l0L4N5J4s035n5R1u5e5S5f000E001u502q0069005O5t5h185o2D000K535j005h3S4c0C1d083E1U1G4d00665e265o4n535J5b665h4F4g1y3N5g264v5j0A1y1y5g005e2k5O1G1B5t695j5j2A0j0x002U5h5g261G3X0n3_5a0K374n3E2l3z3z4h1S0K0D0H5h5J1_1K3z321S04041N3z4A5E5h0K3r06005Z00005n0c2u5h2i003U5O5N002g3y6G6M6G0X031I5n2h1S5-220l4s0E0E5-001r2i001o5s1e0b2t3E372_056369201K105800195M5J240c2o0G2s263V2y4e001f3V5h2S5H5F3-0K2M2p1V1f1n2W1u2X5w572d0E1_3w5f5H534v2T1B05263E2X2U032-4441002M1q1D5Q3J4x293q3i4r0X3V304r0n5Q2Z00113x556K5M1M0N3p4R004J3z0u3k0K306I0n2X242c0036383k2u6L2D2q5h5K2i2i5z69224e0c5V5I17233q1y340Z340Y2E3a005h4K2p5c003z6H00091c5w295n430B065E5e415m66293E4f4a3z4a371c5h1b1b591S5a5g57553F2q0O2i4i2u230u3j2q2E602E656K5Q6600002a00002a5Y1b1E3G67535o601b5L2d5n4s5-1n1z600X2t0W665J5Z5v3B1j4t00004q1D0S2V523O2e2u5h5T5d443y0e5Q1h292b365g002i5i0l46525n00000w191w005O003z005o245q1L1c1p64490000293q1V5Z4f4g410n140K135H0n66075N0A170658001c2D1j0n5m5o2e2E1S3V1E1E5V2K5d5A3x0D3C4n5d3z5o0H005Z1x205f2F2X1E243E0d0A5N645Y4y0c5O0o2-2R5d0O001r104B585n5R3M4o1N3y2p051_5h1_365j2g5d0A142p4g282n2B2E533q1W5S5G0h111_5f2i371y4f255i5J003s2u2p5h0N4a1y4i5E3E1z560J3p221S1l0L2i0W3q0u364x40662W0E05365Q2S595B5J5Q005B2e0W3R3R2i172E3_0K4Z5-503_3Z5h2B1V1126340v265n5T5s312i1k5b4y635e5B4b5O415J5j0g475F006657214b0M1S564y4y6G1o3v1r6E680K2q3b5O3m111r535G533z240c062A2N2i2E472a1e3-3z5Q264g26021z5-5w5f60240U5d26005d0028583K5p000c00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000005h152M3z4b5P1o5H614S4b5P240L5n381U0e0e6C423q4g4g460J5g0o174q0b16462l165m2l5d0J4T1k2D1Y5c406724291O1h0i0W2o6G69065H0x5J692B2i2E3t1S5h5h3J5N2D2D5E335h5h665N5-1y1J2f5i3v3l411y1g0b0b5h5i5c3A2D3z5g5O5R1U2D5P1y4i184g243L252E4g321y2_2v6H4K5a5d1S4Y3I1V4x5n0s633_661j1V2v2o5h2G2f2-5n654g4g1I0f5n2X5n5q1y3z5N2B4q4v1a1a5c5T5c3z5c24595I2L0v281n5h0W1u3G5g5R2B572l5R2B5g430K5m5T0x2k1D5J4F4F24245I5h4e4F2f155w2A3y0e06612A290J4G0o1Q4S2x0J0P5s4g4y611S5Q5Q5E1w584F3_1V1Y0K0w2p5h0Y0X4Q0X5h3G354F1K0Y5e3_673q5M5N26255f1O0P4F5I1N111L673z3n5n131C5N5h5U2L5h24025N241S1J5X2A3q0x1S4_675m23215n0s5q4S5J0i0Z5c3_4b0X2x0P5b5U5J695w5Q3b0K1e3R3R5T085Y2p684e470n0D4g1T3q5h4q5h65121o2_0x690L470E620n5J11696O5m5e53601r0E5E4d5n5h1S6O1d3X583R5Q475l5F3_4g2I0A3n211r2e5R1Y5e071J3C251I0J241t231j4855280n5h4g5V4e5E2K661U2b5h0c2T1i2i5i4g37695Y5m032u3F1I2x170U0c5b1c685h4K0t5P4q0w2u4y28640R412U0V3X3Z2A5N1x2C0b646O0e432u2E4i574e5C0K3K5S0F5C5n5O0q1E465Y1i2S5N2H5h1S2l6K412i5l222B3_4S3n4t1S5O2i1S3v0A5n3z5P5U5X5n110Z0e665d2j2i2b4q265X1S232E5S3j260G0f1M1O5c030B5n5U0E1y0X660J2D5f0s2j5H2b0P6I1Y1h0B544i4i350z4-2G0k5V3p4_1x5h3z531V2B294v0X291L662Q2F6I2E3_3R2x6G5M2y4r2h22176H0C5N2E3J0N265_5g664Y443X5j0b3_5d4M670l25245J5n0J4P535J3r5d1O4_5M1E5T0Z4f2K116O0U570B5T205f600e5d5m265Y5-0n1S0E666I38245h5T5b0N1A0R643h59590B5r2t295J1N0X1j4s664t5P1S5o4I2i3b5q272-09124_1q295O4a3_2G0P0f4S0B5S5l5f4-4x5e1J0J250w5s4_1e0I0f3f0O2g0s5l5v6I0D4r050i5n5_6K4b0j2B0c4Y1o61445d115T2t0B3s2A2k2u303_5Q4-5j176C5R4a412C5C6N3y5O2e0X1i2m3z0b0W5J240K210i560x282D4X1N5Q2E1E2826582o0K1e5Q4t5Q273B5g2A25413q1O68024R5h2H3Z0W5h0y2B5Z2U260f0x284Y5s0O0I034K4z0e0V2c3R2A3_365N3X453R0X2n2g2u2W0A5n0G5t664q5m1q440a2i525J2s0f0W4C4i212i2y5t3f4_5d2g3L1I5N5q5t5o5W0d625W5Q1i1B2N1B385A0X1I1B1I2A5A4q5d5d4g000y3_181N324e18002B2i204K5I3O482l5n061c2q5O1o2c1c541h5V0J3z2E126H1N5e264h245h240W2C324B3O5o321W4B0R2C0R5s1f2C3268321d5Y38374I5i5T2K2H3Z5h374g1h36672E5o3C2R2o1S5T370J174z1W1O0J1y0d2G1y2W5g2h3k1S3B175Q2n3-262B4s345A3z1e6F4r2B2l44132p171V265i0p022i0j3C6F0s4q1D2A2o2o3X5O19241K1K1K1O2E0f651O3G661S1O3v1O2J202J1V103v3_5W2U5A050f240y1o1o5v0z130z4F4F0j1N425h242K3_0t0f5K240x5V1z5H2G2i5p2n2q5w1W0j1S0f47134a3B2p673k0H29293m2i4a0H0W2B1f1b0z0j2X2S1D1I664j484Y0n2N291j0n1j2J1D24532B2t2y5w5o0u5a2N2a3_4Y0j1f260u2i531M3x0W3z0j6H1W5H0K241D444a1926240K5d2E234f261D1A5N1f1S4f261Y0v2J0j0i0W5B2u2i3p4a3s2R281f412G1z5-6G2k2E3q2q1j281j26264_2324265h26660W263E2i692i5c48081c255N2_2n2A2P5T6617693b29474c5h693E2i2A2e2e2F2R5e5F5S3F2W292n1r4g2N2A1X0K3B0c2d5l5l382N5b2F442u0L360c2g2J38175Y5Y2K5N5h5b5L4f2e3G2u3s4g2443270Y485R5h2G1K2F582E0x5T2_5b5b2u2i0Z4C480A4c5q2D0A1d5N5q5K5W1U1U0A0o5h5W3p2E501Y3y1E3m1S1c0v2D1c0E1z0B3M4g1L2D5h5r272L272W1y5P471K1j425u2W1M1y5n1j2X210x1j2k2k4u192D2G5O3q475h2N5d0F3R474g5b3_3S4Q6K4f5N21084g5O5H1z5T5H0B6K6G5T0x2_3K0x240K4k0K2W0F0L602I2u5m2u5O1f5M5T29295J044566325i5J4c24492v0c2F5T5Y2A495N241E445O4S0X5J1E572i631o2i5c5c5d4d115-3l5c425c660R3l532i4d1x576M0u1M5o0R5o5R5d2i2G4Y120f2D2A051j5d4q2i0X2c2i5d5d5o4q1c2o4J47471I2g195Q6C4S0O0O0O0O020w5m0U245m4m1K4h1g061J4P4g4i6G474h0F5Y253k4s245J4s144N0o2R1e2E2p1f0z2R66286206152N4z0c4g5m463w5g1q4q4-0c2f13242m1w3A5Y310c1Y5Z5f6H1r24130t583C1x2i5A5R5-5P5g2u5c2-3h235h2H0e2o5D5i1M0E4343290L1R061C1N1E1o572P4o3z1w665i5N5N0Y3I5a5O0k185K1x1w5N1X5c2H2u1E1Y340w3z0b5N1X1S281w0c4f3I5D5N5h0w3h2i0B5o1l5K405N1E4g2F3o5K3N2z2p4B5m11684g68565O5h3z3v6H1e0n5J5Y1r3M1T3n5h5S4e1y3C0v472E1V5r5E1D3x3m0H1S5e1r5r1r1n2D5l1S0v685F2I1e2I6O0L2s173X4y4q5Q233z1I1E1i5-5O5h2n6H3A37665f24681Y4i5t5S2N212T1-505Q1E5Z5X1l5d2e5h023u4e581w5W1D5F1m5s5m143j5R021a2W5c0v5S0E213S1z5V2U1D1N243Z3F5k1q5o2s3x311Y3g0c4c2i3I6K1r2S5S5Q2e0K635-2l063A2n4v1S0L1o1u1b4p1Y5m5d1e1e0B1o4x0l5h02255A5Q5H2i5O4_6O460Z5N5v5c183z11432-3E1c18472e2l4x5v1_2d4Y246K5M1O2A1y3z4h5J4j0X1I2i40035w5k3S5n542b4Y5O5E1y02623a2O6G6G4b111u2o010N5R5D5N5K0s4Y1e3z3z500x0x5g6H0E0s0h1r5c3z631M2l5Q3q4Y2a5w5j1f3i634V6C3V1l2y5d11480W0K152d5S2E4_0c53032D0x2I5l5J3K4a5n632a291x1o14680V5G3f5n5i5r5f3g381y5q0i211_1_5O1r242X675J4Y5Y201D3V5Z2l5n4T0c415d0x3o0O2i5k5-5J395j3o0L2X5O5n292t2S5v1y535f1r015X404V5l4t1w5T024x2-0U1n2N0v4T0a4K4s5F243l5N3_4g1Y6H292e5L5F4q0c1q4x001n4x433V1r664R3H1Y3I140240580E05052k6M633E4s4s4-113z280d282J4-4a0Q25025S3s2t1T1e5S1y211l3h5Q5w0X5Y3w0-2-2-1y2g191T4_5g0D5j4R28375S1z2_4B0h3p2e5S24690Y2X6M5S4q1q1S2m415O0f0W0x1s5b1E6N1K0c215t0j0q0x5n5D0T285g5O3z1q2k5Y10215i3y2G435b3V2u4q5d5j0v603g682A3Z5p5T3z1E5v5h4g285o025l2G2U5n3o0z1T1v1C0y5U4R3q3q5i6M3X112c4y234K1q5P5g1D3q0e242A1q530X5b330M532u210K5m3V5i1y331w632i2q1n3L5S3E5d2i2u2s3E0x0a3u3q5R233E5O1D2S5d0W5j4C122a4y5S2G0m1_236C3V5S0M2i0W0V2i5h2y3L5r4t5O5y265r692c3V3L2c2r5J215i464q3W26215U5i3K5B5B1C2L5o2C3r5q0o1y215o1E1l2Y0o585A5J2x1l4A4H2p1e1l4z1l5A5m1l5i223y5n1o5o2x485n441l0i5J5o482S3y5o5o5c5A5A5A5B2w215h1_2v2v5A5c5A574f3y2u2U5c5s5J1Y5n5N1j3q5h113_3_646G0y3-5P4a2W0X3z3V3E24256666085b5h43342H4I5D1L0C0C4-2K1-6O2P0E2B112B242U112B264-2i065N1N6E3w084_2Y474-665E1V3v121f3R4z3q2C5e1Q052u463G2N1d5a060c0Z2p691S1y660k2a2s2s2u050w3m3B5V17241r2u0n0c2g1U5i1x1B621S1i5f1D1D1j0U5e5i1J1d5o145T2O4b4h1E0J121w5c2T0v2I0y2J1p3M035V5Q5o091S065h5i1o5Y0k431b020D1L495l2H25112_2d2F0b4a2A632n2n3y0b1z0L4g5b1l2C5g3S115n0L5c484v3q445H2E2x652Q0d170w4-030N0f0D2K661D5h665h3n246F3z4U2E3R2S2N4_2Y3R261B2A1W5n1E3p1e5A2h1L5c3_2Y034e1D3M5A0b5i220E2k1l146C1x0A0A5n1132294M5g1b2K6I5n201E5f5d0A0n340X195E5i1O67292A1u1W0l263v2g5R202h1A5H5Z24242U5j4y0b5l2J4t4t4g374y5L0b5A4_49672i67094R5u1B545N655b1Y64021c5d2K545o5K5T2q1n2d0X3p0D0a2u2u3h3_343E6C4m4i2t0c300G2B0R4i66612K5l120a665O1l402A114b3G0s5d4y5z3_402l5J6E415z5Y4a4a063y2U171K493E1C1C6N114f1D1D4-103G1N204-0v5g6926054024412O5h3q0E12275g5l5a4-2c2E1-0y4C3_5b5Q5O1r025c0z1q4M2A2g2W2u5d4-5J1-2s2s4N2i2o4C0W5b5d2g065H4g4F4S6D6D4f5h2_2N696D1y1y2Y5h1y5Y2Y4h316N4h5h661e0f271O0B5_0F4v4A2p1S0u5P5W5T3M5P2X5O5G5o324t1D1D5g445G1d1d3z36365i230a0v5w544z1S1g5f5e1p1X4g504z595d0E5h2T251D1z2W5q25061G2k1_115d3m2F3z3J1O5T1N12482X6J1_3z2J5-0C5h27505u0C5O201M135b0D12054d5L1m055N05272k1D5q274g1N230E2v1D3b3b153J3_264y2D3c0U1q5Q1K244p4K1M5I1w6D1S2-0x4F1S2B5d1n5K673i19242P675f2A5q391R0c5p6D3Y5d3I5U1N0E5n5E1O5H1L5N5n1j19063R686G620v3R5o595Q661E343E3z0E4e421E1r5Y1J653B083G1S2p6H6H4g4B4a5e30291e4q5V5J6H2E4a3u4F5f17274i241U5R1z2F281d2e26265h3S6624245Q1u1i2H2T5d3C2n3n1E5m5d0U4e5i4g1j486H4r5J1w5F2t5c4D282v3v5Q4c2i0b5T311S4x345J2N0m0m573T5V3K5n3I3x3O2F4e661o116D1E3u5C5Q385N5d5N025d5n4q5n5F2i5Q2E476E3z5Q6G170X2u021E1E2t380o3x2E3w0N2p5H0G5S4i3z211K5M4N4-1M1M29543R482B222B3_125V1y5H2b0E5i0e3M1S2B2x032c2Y5i5c2E2i125Q1z1z5j0W4e570y5f5N3K0m25595Y5n5J114J340x4M43215M3_0l391S291A5h67342038035j5Z295J345o65464g5T5E2k324B4q3r5J5F0q1y05290A5Y591j0f5f3q5O5o5j4I4K0c2q343k052-1d2X43254U645o294I3C5j244t3U5Q503l2d3M0A023q3u5h3s5n2g5Z305h612L5l3R2i111j5d2A6C0X5w1o3P2e3E631y1y053P402-3t1e5N415E60395Q5Q3E2m2k1z1j10665Y5h1z5O2X4D5O5d0W28341K1K5Q5h21281S4g0E4a4v402k1_5U3U175h0O023T3X2-550e2A0n5n3u4I4K3J5d4z5j3_3U5p5j380E2-4e5V3R192q5o2c5d4m2p283T2c3_5j4m2148372i2v5d692c6H292G2G2Q5q2-6H0t4w1S0B6H5S5U364q4z0A241e3b5a5m6C1n2v4w3M3A0o3_4i0O5c6H3R1S6H2i5a0K4K3J3V3V5j2v383X4I4y1j5_455n4h035A4r5H4J5f1w5h2B6F37690y1w6I1h68155H5h0A4g4g0d4e2N5Z4g5m1_5h554g5Q1c0b4A1c5S5s5-0A1n5d5S254e0a4I20372R2V0I4t0N5t245o245i372R441r64261S3X0J1_34431o5n4g3X2A3X665n0A2V3X433E0U2E1f431y5N2m4g3X5_4e5J5T2V212m2H1_5h5h0A430d0A1O0t1B4q5b0z2u1B4h3w1O6C1S4d2N27276C5J6N5b4i1B0z5S294c1I1I1I1T264i0a4b4b3E1T0X2m5Q5Q2Y5m5I5m2m2m5f315I5I5I1T5f1D2X672D1V1e1V5C1V1V4g5i0c2M3R2A5J3U2E3q0T5O0E2E29544753295N134g4g3v245T645T3R605O5J301E2t3v531M4i5T5A2u2u5O0T2u2E5T2E2G2m2G4i5O0Z5D3R4a5F5Q2i1E21212s5h3z4F5N1o4e5n0f4v3z4F5p085f045c5N291E243_1N5H3z0S3_3z0U29471W5Q052c0z066O6O5e2E1W2N1d5a3w2i55475d1S5X252p5E3q050w2W5p471y3w3B03552p0c3v171o2X5X32585a5h0F1r062y1E1S5b142u1G1I1U48175h3G4g035J1_66372i24585J5m3-5P2i5f28652v281E1E5n5T0L414A1O1O3M2i5m5Q4I0z4e0b5A1b2H1X5P5i5n2d2K2e2b5Q492Q0d0d4y2o1z2E2b3z3B2Y2Y6K1e0s5c5c1W2x2x2h2G1D651l5i171o655J5S3q5d4r290D6K2S17601e5i6H5w205n5G5e1O465e535h664g5s5f1E692K2u5d341o24241_574f343_5N5n6I2c2N5d5d5J6I0U4v4I2N435n3z2t5A1B5O5L0P0y4I292J2q5N4r416H5J0D120u3_5l3V0u244g4P4r6I272m2L0W140S155A2t616060050Q47400s6M0z0z5O5n3n2s5R0T0K43285d2e602o2m2m2A101D6N281j5f285f2G605h5a3M5g5g5h3V5Q245T2N5O11056M5J5h4I0z2p295n5p5i4K292i1j2s2s124I5O2E0W5j2X5d5J3M480Y0r2v12123V5d5d5d2X5d0i2U0i68202B5b0Y0Y2n1c6O412E1c2E5N3y3y0U4646245h4q0666625R5h2A5b2F065b2A1S5r0E4g0L154k1K3V4g1N3i665O1y0x5J614_0w3E3n3i560K2k66680K66113E5h5h3v3-2F4K4k0w644n41644g4A5O090w1j0e3v614S5H0w5J0X4Y3z5w1l32191x655Y375J5M1S5h093v141c3k205037255221674a303G0G1l5w3G09612B0W1S661y1K0j0E0E6137410W1N36090e3A0f295Q2c1V3v3S260J0J5V1V5f1_5m5m241i3q575w1i6D3E440E431C0j1j5c07295Y2u5N6D2S5j113m125c391b0n1S583l1M5R5h6655665X196O5S5A1j2S31575m0L0J0b2b0E24034i2L5l5E4r4i445n5n394s0R5R1M2D1E1j2q4Y2k2d4s660L442D2D2A052Z2t5i2m0w2u5h0f0W5A4q5U390X5N1M1i2S2U0E405T2o2o2m2u245j5Q575l2i575i5b5d57113j26213J211c3S2J0F5h3z3Z1N2E5d5h5u0E5h5h1I4S4g1I4g4g1c135i1y1S1w5N5C0c27064e11612G501S11375Q1y0Y3b2B645h37485H4c4P5Z2B136127403p0x400E0E4d0x261d1Y1J0E2R260H5S0x1l271w371l5H2G24241j0y2u2u5B216621215h5h5h5h5p5p4a5V5K585d5d5n0c0N0G130I3p5l3s615j0c0c6G5E243l675h5I0Z0E112p1S5I650q5I2B0w5O5b1t5e1-2u1x5I0b665Y2B5A0o662b0o0-3j5O17240X660o682b5n5T29264g250F201S5b5J3l5f5J5O653s530-65650H0-0d0Z28212821342s5R0A475U5U0E5h2f4F0z151U244F4F0W4-51511V3z4g0t665I315O1K5j543B5K670d5N245N5O255m5H0o4r2U5n0F663z0s0a4z5D3_3S225W3Y2W5Q5U2L1y2J1N1-4z4r5N3h0X0j2E5h0A0Y3B3n6O5y5e2E083b3M653i0L561y1y2E0v2k4q0e110w5h5A5m1S243p5V5o3R1g1S5O0E5m425Z0o0J205Y0f0E4i5O4-5l6I1B3E665h4g3P5b4g5O2e1u2W3F665T2k5520141q2Q1j1u5O284i4q1y465e21210c255h5W1g2o216H5Y0c4b3b1t1G2N17541c485O3-5p3p2O0-211E5S585d2J0R3M5q315l5l5o3q2Y415p5n5A295O632o531o1q42530L5h3_215O0B305h1u4r480b2X5N5N5m2i2l1_0o5h5p2i3W3M1E495Z3_5N3B0o1M0B0-0s0X352i241h1h5V0z3z2Q542x5O2K1k3R440e1C1l602B5H5o2A242c5n231r484-53533V5I0m1y225O0X5U5J211E4x6I265l122E0O0b0-0B420O0x1h1D3M5q5R6E14200l454E5V0R0F3B6I53410e0B5Z5J1Y3_5J5n5n0E5Z1_3B0E5h385l2J0y5i1E0a323-2N5n02425d3f1V5q6I4R2h1N5j2X2X491c5q4t4t3z5f4r20241e2E0j3R5T2J655l0Q5b4e0K2J5o5O225l5e2i4U505i0n5Y3_4z205q4e3C1c4d0o3s3G3G1l0c0O0O0O0s3B516158054m301h495v2D212J2k3h4r435i2u4b5J5B303_4d5l442L11662t2F3z3z5n3v2m0o5m0d66580b3z473p0B0H45285z0c2k3v2X21410b5i5i5O5O0x4-1D1B1B4t2G0R5S1K1N2e2e0d1o3z5Q3B2B2m5N0O2G0q5Q4-4f3q5h0f5Q3M0x4-2B4r1o285J5Z1743432E0Q2O5T5j05325h2o4V2H1-352c022o5d2Z5P0c5n5i0w3602361B3z3E2c350e663f3f5d5e0K662W2W5m1S2q3A0b210W362c1-5Z4C0W242E1_4d5h2k3K374_2G1W1W6D1Y5p5N265Y4i4I5O0b5M291Y2640234060173z25145x2524662K242X1U1060401Y26295n265d2u1y605O5O0m0w471y1y1y1E4g53321y2i1L4x0F122C4b5h5h4a1y1M5d4h4h0N5-462f3y060v4G1K4K5s5E61132L5n2S1V4e0U5E1e2R5N0_3_664F2Z354U5e3Y080Z4D5O3_08255n1S055O3q66661E0_620b245d2W0F0Y2E5K1y5p2G06430x655q5H3N5h4i6A3x59182L633x1S3m06055w5B2R2x405q1y0A0J663p3K0L3q4z5f645-5e0A1r3R5g110c3q253E340a5c0e473B0f251S5-690x0V3G3S2a1S3m083j2o3I1g3_2E5E065E5E052E6G3k620707113R2E2Z2s263-5l2c3X0K5w3_1t2Z4g29653W1c1c484l0t5r2M5h5T0R213u6B4g3I070c1f662Z1D1D6642033Z641Y282T173I552n5-2u145F2G2n2E662v5c5M4y5T3M0y286524215Q5n025E3f0u0K1b53640b4Q4Q2P343Z2E3p265h574a4L5H5T0U1O285N2H2D582Y235A6G3x2u061o4c3V2F5w4i5g2G0L5H0L6N5g5_2u4s5E2e4w09261_0z5J5H433p4d2n3B351S072E0z5M022F5p6I0a0k295A0C3I3S4P6O5M3z5Q0b124U2x441W1D4h133x11612224503-3z3j4i3_2p5g5c2G652l1f5h234a652w0N4-0Z0J29532Q5C5d0u682E543_2O073i292u1g3C29660x360O4U1h3p5o3f26652D265n5d2X3K1w4J3q5J4R6J5Z39533V0U4g6I645h5b5l0F5e1_5d5t035Y5c5M2N0h24532a2a0a2J2D2D5A29211a0d5S145T5o3_5g0U5-0B5f5J0D2c5K430W1Y2t6I1a281d434I490e0h604w4w0K0f4I090u4U2N5f0z663b2a264s461X5Q4p4T2A3A1E0k3f4a4y5-4_3k080v2i501y665F1z3_5K4054641E5T3f480U5-1Y5N1G4d2L4d4i075f0I4s4-4Q0W4x2D0d0j1g0J1O4k113z4s5_2k0b0c1h2u2y2t6I1U1y5-0j4_1z0s3J3E271j5j6605663V300W2R0f4d5B283E3E630O2P0G275f1d3_2m245j2G3t3t2e1C5Q4M1j5t5h5Q0b0b4Q3M1w4q1o1i0v6N3S2o65216D28240Q0x0x0Z0K0Z2G1S2m0C1S410K0u6G6C5J3y431C3S1z5T2u280r4y1o415M261V5l2g3L2u4a6G5w3y0m240y4V0Q44441_29432U0x5T2I3q07052E5g1E364s37244z6G0z5V2c0M2E5g4K5g5g3R5M290I3X1Y66662Z3E265T2n4-074s2u2w4D533k5e2g0M4i5t3S5Q2H232i2a1_5j2u2s3_3_5t3_2c5Q5j344C0W5L0r5T4d2y2H370c5t2v4-6L2i125F0y282G2c2i3L661j1j3z5b3y3y4h2M5m1U5h1c1V081L653w122R3B5N1e1r0R5S370f1Y115Y283B0a2D4e1D5n0c05075Y281D2k3V0E0X121D5h1V4S2N5d1C24595S1D282B5e5P3B4i0241026511641S4i2m475W5h284a286G5h2k0E2i5S5S5K5a3z3z5_0I2G5_2d1M08082c5n2c5J184f2m251y5T255n64285M55182A0c5i1S4060476G601A0u4q5U6G6G432o6G0f1A691L0W1p5n4g3n5m343l3z60322u3n3q2q1S1L5Z2B2B3R6K625h2q4c265n5h3z661K3s1K602U4v5n5N242424234H0x2D665v5T555b5Y1T2a1V1o4z115Y0W4g2W5e4g5I3B3B5D0l5N5q0B045w08292Y4f1y1L1q1j0X5Z3C221N431y5h5O5U5d5w1L4-4e2E5e5t0J5V5j5Z3w642p0l1q346O3E0F5Y22626I4g4g5n1M14323R0X5K17020J04682s5Q2W550Y4g20205Z2X5Y282A662A4b581w5d1U5R4Z5S5g5q211o1o2H5H5Q2Y685O0b4f0L63635N5H211q0a5H546G6M683y2B5O4a3R5O443z2B1j655h66035H2o2l0X5I5S5t1M5Z1b5h5P5q215Y3B2X5g5j4i5J4i44323K263c035e0l5f4x3y3C282J1X5L0X3z1q5d2i022424355t5T1q3G3E0o3R61210A1o5Z0i2m5Q4-2B3t2o5D5O5h24200w5g5g2i4-585S1M4e621q5h5R5V4e280A2B5d025g4K4i365b5f3y2i0a2W142m5d232u5O4I2s3L2y2v4Z4_5d695p5p475g1b5g1y1r4i0Q0Q4f300T0T536M0O5Y215i421N3q5p5m4M3p1N1S2p1M47533b554p642d2d6M3C205I5D0Y243z5j6I5I582d2e362s3G105J3E0C5-4i4i3G694F063y1D1D0z2i1j242D0E5X0b0n4Y4K5r483_5n1V5N0U4a5b1K5N6H2i5V0N0t4F0G5E1161310c5h1U1c192i3z4i1W5527385H2b2D315e2-394q5o1p1M0B29171X5f5Q0f0l3i4i1z5U0e690e4r084r245M2A1d24323q0E5I041L1N5h1S3K5O1y5c185U645f2o4N1E34621l660o5q6M4f4i5v112i2u260b4r401O605S5Q2S3v4z5O661g5S25251d0A3E5h5g5g4g3V0E1D5h2p0J3R2a1r081K670w0n5e1S073F1V3z4B4J324c4r635P5m4e1j5E5-3K3X5l11665-0U0x1e0L2D051S26061D2N3J690E2q0V4a4q0f3n4g1g5-5f0b2D4g662q342i4I5-5v0G60662s172u4f2i2c5l4i5b4l3z643z2i5h5R642i4V1f2K0C4F5S074F0J6H0e5h0n5Y69266M1I1I5m1J1c2M2e602n5i5e1r1a5h4g1Y5s2v1S291u1j501i5J2W4K03032F5h6G2S6645584T4T1_2E2D5a1D6E5n5t005j292q605c4D640y3z411z1j276D5b4x4Y640B572Z2B3w0C1S4N582G5O2d2q1O3z5K2H1V4t2l46575m34092s3p6D115Z5A5v051e0E111o6H664F0B1b261_5H3f2555245S2u224c0S1N4r365N2i2i18435j4x2E535T2Y6G4i0W1K5J2B2i0I5P1Q50662b2k266G2p2i3z0J2x0o3_383z3z0N1k0W0-1M3j0909226I0b5v242i3p5n5n1e2H174_1W5I110u1K0b603z5o5d5n485h4W4F0k2h3z6G1S2N2b6J6J621h1N1N4e443R5H1l2u1q295h0e2E2E0b6O2l40660k5c2E0B286G6H0I3p150f0X351z261j5O193_0z1j122y66483C1S1b3p4a5h5E4W1D5g1S5J5J1A256I265h4e5O5d5d0i260l5n1r5-5M3r0E5f235Y4P5e2a5d0C212X292X4q1O5T5E66263G320f1y1y2k2h573K5n5m344r5Z5Z5e643r5g24295g0f1C5n6J5J345324292J465j4J202t2f485R3u4g1U4-2c5K5n0a2u2E4e0f0E5T255h601S3f372d4I1e262E4y5f64094Y5o6H3C4t255f29201V1M5-3_2-4w5o5T4I4g660s5K572q4I4_495_4q4f4y2N5O1e3z1X1X4w3k501Y0l123a244p1d0k400U3_1-345Y1W1X6G5E415e12252K6M0z2s0I694T5O242k215l3_1l1U1U5B1z3z4W0s3p5m1y271y1_1j3V5h1X2L1j1j0Q302A116D2f2d0a0o2i5X444m1K581h5w4t2g2u2l372t0Y4t2N0f4_0G2u2D635-4i61303E3U5e553p694Y5O481u260o245d405a5j1I5b66416M0o3y4i1z2X646N5p4a5O0l121J1V3E5N414D2o2q415Q4O1K605E2e5q4o1C0b4_362E0b4t2G2G1221243f5R5E3X4N69585z1N454B1u3_1e2q2e1X0f5O4f6H4S24182B2u260f5o4y4i274-2o3Z5i5O214a6M5Z0b1V2E6M5h433y5d2g1O210y244v0K3v0b0f6A1j242925445_26400z5h0G4r4d2o2i0U365i504z383z5B0I23243_3R3X5h1X2K5i3a445d3z37621j0l242X3w100f1Y385m66203_2g2g4Q2u2i0r2u3A213h2u661X195o2i1M6G4s2k270f44692u5d2i690a291E4t1-3V5n2s2b285Q1j2E5S2p5j265i5m5j5R3Z0K0W2c2E4m4d5J0o48470P2D5n2y2i0r2v0y2G5d2c2c692g2i063L5n2p1i3_0n1_5U5n5h3_3h5Y0Y0f3z2J5h2G5O5Y1r5n2X2d2V4p5O025h3z0g0c432V2K2V2K0i4Y1f5i5U5T5n3_5S5g1Y5N4-2A3h1y531_5Y3o5O5S0g4d4a1o0f5h1E5n0m1_66650n0L5N3z0L0L5G2E3_0c4V0c4V674v4v2i5w5n2i1j0w1E4q26633E3E5f3E0q5e544f0w4b5Y5b4i0O2G3s3-464t445q2k5h1R665g0O220x2414645q5K0e0I532A4b5i132D210r5h0x19272k0I1926264i3h1A695i445h4Y412N5S5b1221211e41245h3h211A5h5S5N1h3G34340229195n0E0E0E3q3q0E0W321q0N3q2n25604R3G5E5b1I4I5Q2E3G1q46184Y4-3n2E1D0s0E4S4S324R4i4i5E1r264y4S2u3G32584I0X3y2u604U60362u47144g113B2G313z3t3J3z0z5Q0i1N5e3O0I1S4e17443z5i5O1n5e035c2N445c170x2u445e5q5q4n4n650J5l0y4n2f3R5D1K1j5766460I5w380r21131o0U6G0i5H1K0v5O5E31463z4a3u1o3_5N5N5b4q4K1c270c5N5A2D4_66663_371e5I2B2B4N2H1w4z48240F0F1V5K671L5W2G1y3Y3z1N5Y5Y435h5M5q5o1p5d4e0a0x5m1C1y233z3G3b340v38370d3l0E4Y663n3k6E5r1d2q345w1O3h2i2x0P1O5J1y3E344i2E5r5E5E5E1r2i375h1J1M5m5466621e605d4q2W2C2E5T465h2567483w21370C5w692f5m1e1w1V1J324q1y3v0n1K664t3X0b2p3m0K3z4q3R2E4Q694f2g5Z2G1S3k3B4z5e245l1h0D5a2s2u0x2y5T3w5w2B5i3k295g21215s0b5i5J1x265e2n4q241I5V1S4Q4V665i5N5O2M69272y2y0317533F2g5h37482A3w5J5S5T1w5Y4t2W50422E1I684K3v5b5W661i1_3C235F3-3j5N472q5h252B3_2728644g6G0R1J21242q0W221y3Z5b2A2n465J632H1o09316G5m5O0K181_1w5h3y5j2c1q2d1o2i1b1S5N2k0l1O5h5n582e1n2A250d2C344v0b3n5Q4e5A2Y3v3V1o2B5S4d3S5A5l5S5Q571E4t5D2F0S532i4n4q2g4n50192e2b2k5J5M5q1_111u4O26614V1S1h5V4h4l5c0m615g2Q5M1o5E171r5M2E4d2l224y6G12420-2F6H5O5S3z1e1l5d2o4_683p1q0X4i3z1L662u3M2E500o2g633v1M4r543q0x5n3R5n2u1V372B2p2x5i0s471-5n3S4e0G0l1y5o2b22445d3_5439665i0K0C5o5K4P1M445o2N244d5o4V2u6H195h26383j5O5n5o4e4e4J1_69263c5n465747191K5-0K5M5M115J5K4K5T0R5J1r1W5d1w5Z372N325j5d5m1w394f345s223J1j0c1E3j342k3z3z34540p5J0O5B38213E5Y243o26261y1O5R5h5i604g2964204-5n0E3B4g5A4f5l2E175B2828465d4_2s235o3K085m486D2l0W5Q0l3V6H5H4g305j2a2X1O265Y2t5J1U0K5j3w2A5d4_5o4x5o2k5f366F0b2N4z4y5F2q1d4U3C5-4g5h2x2-3y5J2i5s5N5O5K405w4g4t02434s5q5X5i4I224t4x3R4y4g4K023k0f0f3l5L0P3A1Y121q205O6H11665V1S291z1Y6H50524v0E28211k5i1X2s665d4d305j0l2u2c2v5f0I4-5n5X1y0E0G66272R4e4b1137052u1y1y5m0W1K5l1k30445n3s245c0Y3z5O242u2t2s2A1l0o2t661U402i5d0Q280o0l5B3h525g5O374_3E4b1o2k2c5F0c1V1O5Z5h306H312L2y3p4i61616D5Y1_23265d4m2m0s535e270o5j1w5X4i1h5j5S6I2Y5Y2k665J3q5n283w0y21295N3i243k5J4t3_3_5O2u5O5b1C203B4O4t2e640o5h635H4a4-0Y5b2X5g4c5A694Q1s0E4a0W0W4i583y2o5J4V4V0b2C0b1z282e0Z1V0t1w4q4i3p1o5q2q1w1S1q1r5Q264a5O5n2u2c3X5n2o385v0y1_5w5T5n2i4g5a2p5H6H5l210O2k125g051_640W300x0x5h4v3q2E4y43246G2k3Z1l2A1N4V244v210f4y4r154V692b0I2k374g4i373X5j5j362A3z0E241q4K0s5M505i5i1B0n23442c2H023y6G5J0I1e3_5j0I2Z1M0P33265J2y5t2u2i5m5e2u4q665j195I215T3k4e0G0W3E2q263y4V0b1e0I235Q2u431o5j4I2i2B5S5j4v5J5T1-5a692s2b1B1K1y2b4i2p5j37242k265j1N2o5h265p0W0w4C262c1K4m5o6G1O4d2g2c0o475l3_1J1h2G5d1q5j4Q5t2v5d2i374a4-0y280W5j1q06692c2c3L5H2v5b5Q5d1V5d5n230G3A1i10215S5S211w2p5v6C2D5-5T0c6G5s5s0O5e3z671N3Y2C5K3y5h2u0k3q2J3k5d2J3l3G0Y2m1j2L1C1i5U661i1i5J400F0v5P65692N621S065T5T2p6G5Z2E4-3m2C3m4z4z0J5e584a695-125J4g2k0c20681y4p2c57285Y1u482n1_5e5X5X5Q5i5N685f4g5J583A5s2J1w2e5P695Z653w5d211i0Z212M2E1K4c5g21004_2A4E2n5O1S2C5T3y576G575H1n3p2d5d5Y1O0c4I1y5O4i1r5b2S2F5S5O5d1o6D2H115T245N5d2u1o5d1_352E0z0B1N2o2Y225D5O0s5N1w0Y1S5M280o1O3v454P5O455U0Y5d5d5h2G5n1W4B3q5W1W4f0X4c5W3S1b5J0a1r2X671A5P211O2k5Z5V2028260E5j695J5B4a5O3c3c0W5d2C2C5n344Y5J5-2A454J341_5Y625J1K464v5e2n69295v1f0A1y5q3K4g2l0F1d5C4_0Y4a1G0K205T5O5N5O5q1r1r5O5q5W3J4a455f5b372k5j5N4I1c5d402q5O0E0G0o2u264i5h2t3p4v5h522G6I5q1y5h66055J2q1o3h4E2C302Y4b0r5z265O5O5O5h5S0c200W5g4-4B5d5b412H101C4e281N4q2m5n2o584c1N1K5d5b2c344_5h2C352B285j5n5h5a2c4z5v0O4v5O496I2k21695T2p5J5h5T62210v3Z2c4K5Q1r5b2A0e0z5f1r2c0G4I2i3E0A4P2u2a055b2W4p2m2i2u2G2m5d5O5T2s5g0O4C5p2c0o2G0d1h2E0Z374_2c692c2p0r5n62623i653m0b5o025J1o2G2G1S5g06145g5f6K4m1I3k0j2N5u14405l403r083k0Y263j190j5n5-0F14090K0j5m5m195c0b3Y3Y3u2D3F4y3G2e4F311L323G1W5N5d1Y0B4q261e5m1Y4f3G113_48486H515O312P3_5N1e5O2i2i3x241W660C480l192E25261O3r2N2E2M0f5O0B2y292-4S5J321C5841275O2i192n3j3s0K5O0e5J2X0e4848061K46240V6G031Y6D1i2-5m2L0K1x5c5i1_6D5q2W3Y112W673G0B3q2E5h4f3m5P5E1y2p1M3q3R5f5m1d5a2E0x0K2S5Q3X1_1t281r62245b4a4y4I4h582e195P4g2U655n4w5n0E315O2F2i5P5i4u2d0B665d4Y2i1o5Q2B3j1M5S073z3R0G5i2b2n26402Y5d1l6I370X5h66655c360N0q4d2n122y1y6I1j5J1O5M5o5V69325J0i5Q5B5c3M5T251x0F5m5m340U5f4w0K3C1z5o4s2-5o0w5n4g1q405h640P1q302B273E610W05051q0s0C2G0E0E203y2o5Y585f2m4p5S4h1C281Y2F19212U5Q5T4y5Q5b3X0F233a362n3M1i4h2u4y5Q374C1_3M2y5Q3z2G5Z396H2u2u5n4t5I461T152f06241w110i1V2D5n3z5n0X2-1w5N1S5K295c0I0F095p2G352G5H26340x3u5J1_5Q402p0w5h033v121S5Z5O0K0n1d254c3w0n2N4B4f4e5h6K253B4a2q0E64642G1J2s2A28262i1i5Q681c5d5X5e5Y2y4t69435i5b0A1I5R5f5P1p1j0d5Y083n2e0y5j215K1E0b115N5N0b2H340B575Q0f1o5Z5d465Z2d2i5X1S2q5c5O2p2i2A2k4x4x1O5H123u604V3B5n2E0a2b3B4f5J540f6O0D0b1y3z1E2Y0X3z0D5H2u0o1h5d130B2o433q3i496G431J2A451929225n32340l5Z535V0w4J3B265J4M1_5T0i266C0X2k485P1A5o5c3M1y5j5n204N4V2q4g4I4x5f5K5N642A5j2-502q4_2i2d1j64400u2G625f020I4i0X2Y6C0o2A5h0s0o3z2i2B4x465Z052k35615i5g5j5J2u5N105X5z5b470y2o2m454t201j3y2B1K2A2q24212B020E0O475v0y281k4-211_4V4v540f5n2A2u0I4i5K6M2c5O6H5Z4M5M1U2g192i664J2i5t45531j4v2a2s2u2i5t2c5j375R451h0z5t1_1f0K140K1y663s084C2i5F005R3_083o1L0x5L3h00005F1y2p5h3v0n072F0X0c000y360L6E3v0F6864000n5j3z5Q2t113h366C0D2o5z5N3q0x5L5j5d1V0w4e54541o0X4f444e0W0W4N4f4t4e5l4k2u1S5l0D1O3X545m254e5-121S3K123v571z57645s360E0E2q5b2q0X3G5q1K1S1b542929485J1S543G1D3k275F0v3K2q0C640f3G3G0R541U0E0v662w3z2w3k5h1K1z4d5n3G2H5h2q4d140e1z0y6E245H270b0X5D2g240U2q145B2o27270e3q14143q290x4i4i665h3N3J150E292m1W1Y2D685P4a5Y3d2i5e0a5m06292G3z5P0s0E5h2i6I0j1O693m3q1V2N0n5a660x641J66522E241M2E4a255Z5-0J3V655l2B4852585h295J214-5e0c661t5c34182B5S585A313q5S4u1S2i660u1D5N4Y2e4h1_5Q5h0D611h4-1M2-2o0c2454030c0E0E3B1e1B1E5J5n0s5c690q0x4e670c5n1x1O2a5e0a5A5n1l5K1_2S255i5h2t4U2G0c5O1h5h5K240j08212q0V4h3d120v0H4-610G4e0q2y5h6I0e615_4s4V49132t2t3E435i5j201S2m2s412q2e5Q1M0x5i1r02085Q1h1j3Z5n5J5h5l3q2g2i4i0x2o122o2b0H240c5e5Z2965332i232b24125Z5j5i475l4-122y2v2v0K0K1j061J101J070742245v5v320-3i29201j0n2p1X3E24283p1X021E1q1o0E5H0e3_5O025S1q201q5w0s1q5S5g3w1q28025V202i3s1r283q1V3m682H460t495-1e2H2H685-1e62193B3z5j5n0B62673o1r5j1r5h0K5H1r04605d261r5n2X1K1U0z3k1S464f0z2u60362i2A5Y263k1h032u5Y680y031e2i3G151V5Y315I663z5o545R1C5U5O3k1O1C3B3C4f4g5q383k1L390x34322K5Q2R4g5e655f4e230v642W2E4e5h4f343E696464384g5o143R6H6H0Y5-5Z0J372s4v583714113N3C5Z0c2W2F3F64555e5d3E673E6365344x4c1o1_110b0u2F1E305Q5O2Y2b264a541k5H2h4g452n5c2B652i2b4v2F4n4v190E3q3G223R2u5h290N685n222-5P5V211k5s0l2634191x5Z542X1X4N325Y1J5M390e2X375L2R0y0a2N4s5P453E3C301N5w615h132R3E4o0o2t0c303s0b1j365H4O3t5O413y69104e4o2m0Z5Q2K5g5Y583F2o1j265g022160261e6247340e4U3X5b5f2336383u382g2W2G5Z38232u362s1h305O0f4_2K69322A2A5n4p5w2G4g5h4e661x4e5j2E68280u1A02285z5p064g153z246H1V5N632S1W5O1K2W0y2-4Y0x2G2i1S3B1E232L663z2K290I1E5c3q635d4v6C0Z1C5F5d2A1O1J3E5-2E5n2N5E5E115_641E1S3G692a0F3b3v3p2p3m2f3w0K3w4e5r022i2s585l2i2W0f2P48692W1j1E3M3-2u5J021Y5Q5V5d173p5O2e1w4p5P41445J415h2P5S490W2d1w5n5S5P312y5l0Z0Z5M2q5j31495d4Y2Y5n0c1z2u0a263d4r6G2P3p5d6E2Q0b3z6I442o2H0K153B13261r2u024v492h0B5i1B5N3z2x5H123M0B3z0a4M5d1415195E295j0F2N0E5J4p641A5P0y533M3p26114-0U543z1C1O5Z49492-1c3S4t1E0n2q4q4_091z3q5J4T2g0u545P5O2k3k5J5q1B632N2a6C5f1k6C0W3z053p2q2u2K0j0a5i2g0G3z3E3z0s6I440m2x244a2e475z10265O2o154-203k5r41112i26285O61411C265n6E1r2N5w2g290f5g490y5h273q3q5n3u1E022N265n4M363m0n0K5e2-0M5Q2W2g2g662i2i1K493m5j2i2s2s3E0K4m1h2c0M5d4g4g2i4G4d5p4q3z4y2-5T5f5Q3z3z660D1B674F5h4g5m66551S1S376K664u346O471y694e4v0n0V372u5n5R5N553s691j5P66241X641X4n2A4e1U2Y110z23503z1e1h6M2p2u0J2A0z662u0W0E63215m5O5i6H23641S5o5N5Q5e665h344q110B6G645l241X4_4q2-4y1S5Z3z5n5O244q0W0x1j4v2i3Z370z2i4C5p535t2g4J5n5n2i5T431r5A5X4q4F5A6H0U1V5h5Q0J3S4646671N1q5q2N39662B0E665n372S083q3R2i5m6K3q0K2p3E0b3S435e6O66664i2E6H23240b5866231r5i6H66294F195h69213Z1S5O1X2d1S5b4n2u2Y1V2B530b5A4c4n5c2x2u1e6O4F6F09072466662Y2h3p2N0J0e6M5n4t2w5R5h5O0F241S3q3f29676I5Y0b0z5K5Q6H5n245Y64660z25241X1X1e4I4v4I242L3G0O3466242u4t245j5K464V1r5h2042244v5S3y286G676M2u4v3Z4V214C3f5n3u245C5K0b232W2u0G4V4C6G2i0r5a5F2D455O452Q5n4e2B5f0i6F5A2e425_5f0F0A5f0J5F692841135N1j5f660j5f55280j2C5S0b2R0r5M0x2S2N6G5Y4t1h2X186G5b5M5F5c5n2E455f5f550Y5n54132E2m5O5N2X0j622V2V2s0b0s2m5v0r4145185v2s422i0f4g1S3_0f1w3z1q4f1N4i394760692p2s0J2B2B61074q2H1w584r2B135h4i2B47293v1A2i6C0T100t5G2B2K2B69692f3p5n0c1V31695H192428064u2443624w5c6E5o1y1p5S0S0E0E265h174a4f0v11693I0c1e2i423B0A554q1S0R0C1J0v6H112p5w3b1S1d1K251V1K4g323w5326452s3B0F2y1j470c5i5f5Q0E452Z105S2A484w4K1J2W6958240v1p0R672R2b0E4Z0y650R1S5q5A3i2i2d2E1h261o585P660b4u4g696O5S4c570R5d1X2U1V0e2W1W5q3h3_5S263x2b6J0E0E0E1Y4z1g5n260z1e0c65444Y682u0K242o4u2H1S5-1e2Q3_3_2H0k1h5o0R6K0K5w425E2y0x5S4P265Z0F4w5R5Q3v645V1y5h695p0l2u5N174p2429205V341K0i6C3r1O6920421x46393_1e2X4g2t5q1r4_5p0e1X1M4P651d3V3_5S0r2s3p192i0E6G0f4Z0c69402s2c260L2i210E110o5d3p0O6C3q3s185n3A5B5w4Z1j5h1y0W2R0q3v5v241j4t2t0R2u3S4x0r134x2f1A695S0K374Z0y2m0x121S263B2X0w2810204w2e5t5S2u4g5t3z3j3z3j1V2E2u2u5d0K0y4R6A1d3_2k0L682b4g2c2X5n5p1q644z533V0e245h3z526C681K4s683_6G522u2u265E5j5n2b2s422k2c3_5p67472k0F1A6L2i4q2y5j5p6G5n37111K4e634e3b1r2g5Q6H3R0t613_5_0E085N4Y2L4J1N0E0s5i63374z1y062i1V2E3w3E0q60680c4t552i5O4t1w586H0R5p682o6D072e1N1I471r2l5Q1S2l0O2B2i5p2u2E3z0s07612o6I2B1l1z4S4S4_0F4J381x5Y6I1y265t0n2i5T1S3f0B1e5X1X4_46250Q6D4_374S1N5v2L273E4S4S3f5O2l272U0K1_4i6I5Q3f5B3V2i6O113V552c374q2D5O1c652D5m240U685b5p1w5n1r5H4F5K5K463I6H593Y1R244i0l3q644Y1w66241N5q4F0x2A4t1L4x0s2D5r062A1S663z6H0e1w5r2g5O1S5T4e0K69472p694c1V5e1S5E640w0f4g675Q6K2C08473E4i6M2W2B4F1p5T29690e1f072G2W1y0n1_1b50292S28481U2y5Z0D5Q1S1Z174I555i2g5T2F5Y1U14584q275R212G66262F0c38642u0b464i09585S1_431b5X53595T1w5O1S574v1B2Y1S2B1y665d2C1O245Y4F6I0a1D2i2u2l0e484c3z3z6F3z5H3_5Q4h5J3z505H1W5I0D6E0N1l0s2x2q3z600E0m2p383z42546I1k6J5O6H5V2l2A1M4N3B5n6I1K2u5Y5j4b3z5Y5R262N5Q4M38241A0d113B395o5T0A4q460F1_1b0o385J1S5J591d395T2k6I0F5q5i531f665q0b0W0w5P5o6I5Y4f5J1b5Z5j2A5h6E3R091e3k68260n484m5q5P0s5O4I501S5q0a1X4K1y5s525Q4t646I50200N0E1O0q2i4x5d5O6I2g2F3_30662u3G3s2k375Z6I244a4v1K2u0D5h4U3F5f40225Q244Y5X4B5Z4v415z6O664a4S2o5n1K2m0m6N264D0W4N5X211z6L5O405q0v4f215O4V26271_5v0o5T280E0x5h3Z4v5h4Z5Y240I3_2c3y5b6L3z3p5f3E2g5T6L2W5m5Y2g5Q0W282u0W5j0N4C5Q6M6L2y2i0z2c2g2k4q2D5n1w685Q1Y5p245H2W244F5J5q1w0l3q4Y1W3I4F6I2x1N665K1L69643Y4i5Q1V5T1S2k6K4e5O666768081S0f4c5h2B0w094I292S4D141p211Z5Z272y2G28581b5S2F5X5O4v502453245Y2p5j5Y3z1M0m4b1k4f5J384h0D0e502q486I605H2u6E6H2N5R26382c5339245q214q1D1A0F5Q1d6E1_112u0F3B5o2A1S4K641O0s1X0W2i5h260I3s302g5j4x3F4U5T2m4a5z273_411_286L1R5T1W1R491R3z0K3v5R621W5j5j445P1h6N4-0b3z5L5j2g4-2u1h5I5I1W5I1o2y2y1S4e1J1e692E321e3B1W061f532F1S4e5d626M1f6G5n66031J2c4i4q3q2-2q061J2i0Y5J0E245z0d2q242F37622y3q24242v5e37400v345e5m5m1N061X5e1e405u1X2p5h69115X405h5Q4I4A4A401_4x5Q5h5e403_5n1b294_5o5O1K4a1N4a2k2g1b3a400W5n1c5h0d5L1N1w0c0c0s1S5P0C5h2a5h3q2p2q66475O5T5R5O5O2N4121215S4Y1w27110s1M0z4Y0c69265Z0c3r6I5H211x1r1r1o053s5h2k1x052o3o41051K5h215Z0z5f2e2e2M32633z1d1d1d14141I4j4M3J3J1A2g576H1b0Y1q5q063q5h4q47252E230f2e2x244_3h2t3a273l5-2t242e235m3E1-1I5h155g0v4r435q0c0x0x1w1b663k3V0x640Z2p655m5F2m2s663X551I5c561f5Y2k1q4f2n3u2B2E0E111l5K5Y3v0o153R572E0o2X2k2X0o2k5L2X2k2k0o054f4r572X3V660x3X423R57572s5n5n624q4t5h4t4q62624J5h2f24462O0Q1Y0K1_200c4F5S4K685o191W4I1V0U5M0X1e661o1S1M1N3n3l261L6F5m3I042O4B1c5n5K5f3z3q3_5O5O1M2O2B4z4e67615T4e5J68140x1M060K47540B1f4z6H1M663R3v6H1S3l645Q6O3n254f660A3G471y2N0c5i5Y5e2s172I2u2B3b5d3l2T5h1i1n1Y170c285W5W1I031u3r3Q6H1j0b55660s345T0s5T2_2_245T3W2U4Q5u3z3M373Z2v5H0K5K5H5X282B5m1u0u2n4a57340l4e3_0-2F0q5X5U5E3m0b3O3y185E3U3M3q1e2y2i2k610s292l4n3q0G2x3r2g2X0k0x543O2B3J2a5g5d4F4e0m1S1S2E1M405H173q1l6I155M343R6C0c0p2y3h11035V3M4i4l3K5q674J1E4R5A5f265J285n251A0E0X1S5Q3R385F525C093_2u5F4h4_4t6E1Y5h0K2m243q5T1X2u0I3h0X2u1l3l0h0G271S4_3E5O6C2u285j2u665a0t2o583p3R0h2m0s1j5S521K66284a1y0s4O5R4v1N5j4a6A0x2U3Z5D2k0E5l2G0f5h2F2a2k4U5D1e3z0s0I5b3M5M5u5Q0G5V2V2a5d2u235r2y475u2v3R5r0a3_5M1i5u2o1i6H283V0e241X0e383V66661Y2614665X4z642D5Q5n0U5f5n0d5O5O2D5n5n5V2E2D5U4d4d4d2D4g4-4i4g544-3y3y1h1z540i4o5P5N680z0i4a5h1K3i4z1K080i1p1L080E2u67260P2p695w1D0K5Q1Y0i5P2u453l5O2T1S5v1O2i4c5n2d575n5J0K363S2E204h2N0F3G140z090U5h4s0P0Q2t0w5a5f0d100y402u5h242623363z2u2u0W4m1a2l26264V5d1S3v5d5d0Q0Q5h2f5728023J5528293p5H5h0V38371V3_5n5n4c45191y3z316H214v665R3q1S5D5J5N663z4a5K3_4F1S2R292u5Y24433z5d1N064N5U241z1z1L5N2G1d665q43050f325c1M4G1p0o5i5m0F5h425J2i3q1E5Q0X0P694t535o4B2p4z4c1139442i5l2N3G0B0A1d3B5h5h2E3t4P2S3X3R0K0J4a5X5f5Q0C1w5j5-172E143V1V1y3v341S4f1e0E5J1S6G321K253232060n3E6H660c242B2s0o3U5o5a5j451Y3C2i4I5i1a3_0V0a5n1q6H2n5N241j0n260n1d1i310U28281S5n696H27215i0U1J4I4K0d3158673_695b1_1S481U0v2B5V0i0Q2B1I03410c4F2653203v2i2A2e4i6D0v254D0E0R4121240y6H4I225V2y5j5b2A4w5i2_1w685f195J2i181S4F5i1r0E0L5q115A4v4v0b0a5N0H5O1b2i3y693E2i6D6O5E464Y4x0a3p2E34365V2B0Z4e2H5d575m0u1h1o5m0u255I4t3Y4c5Q2d1S1E3E5K293K3G2K2b2k4g5M5A5Q235m5j5j1c0l31310n5H2B114717266J1e2a2u2E5J2H3V2Y1r3y5s1X1l1S2x0X0e4r0k60350N062i5A0K1o0A432F5O4311293y0y2A414z1b1z1e2p1M43035I0D685d2E262o4-4i540z1y3z1r0s500l0E0X1_1M2b3z363v5J0x4Y1_5d5h553z5H0R3J645E2D562y0E5h3k0K3m155j5j5j5S4Q462N5R5H5n5n1S2k5Z5Z3K0R5M0l5S5n0F32031E2y5j2Z2Z27386O6O6K0A4J5O5g0347261S2u2B3o1O1w1w1x5d5A696H5R4F1Y3-4437204e3y1U1768265J0K5J3i241y5u251A5f4v0o485J642X57225O4g3z2c6I5f5o345q4i116C1h4B5a0W2J2X1z272t5J3j5m4s5i4g0l4g5q642d4K362i494u5o2i2E5O090f5Y5A2q23123_6K3w0u5o0f5n2U3k3y3y3I4p5O1N5q6526244P0P1G371q4w643C4s5Y2q5O1e2d4I5L1U0u4g4_2y4K4x5Z0B5f1j0E6I1k6O550R3n2c0x242i4e2d5n2p5j3E135532580f3p032k0o5O3v462A0l295J5C0Q5n5h6H2m0E2u5Y0L612g40305d2p240G1k1o114t2u4d4b113A5b300K110u634e5Z5J1y05372t0q670N3w27370o3U212F5i263S4i5i1l0a1y4Y2R3_2-5u5w40182k2o2R020E2i5J243_4f1K363h0W125b284N4N2g5n410f1z262_5q0A5m472u4D211E531M2G6M1J4K1N2X4o4N5c5Y1S2G0y5N174q5S5O2s5K4c3z265q4w2p5n5P5L241w4q3Z2g5Z5q5n5O1q0A1q025J2121240n5R5H3A5h2h270O4e402k2N5o0v534_5a0E604w5Q1K155T1e5T4i261q1w4Q5U5b5f074s4i5b1B3u5J3X0e2_4K3s4z245v0a641I3R5j1X0o5S3z1J265Y2X240F13372c2A0P3945425Q2m3h5Q4t2u5h5Y5T2i5h2a2g2811660B525f3E1_0G1K4s4-5C45415J2q213h1X5q0A2i4i0f022o5v5Z432b235E5N4N4N3z1u2u4t5C365q3v5n5b242C5Z3E464t2C3p3V0K4C5h5Q5n2E2k2k5i405j2s591z5p2p475f1K341o2X2c240y302g2g211O665J2X601-2i24372g1-2y242X2u264Q522g485S5h2v350H1y1y2u3d2u4q5S3_0f1y5Y0u1S5Y5Y2u1y5n1q282E1l0A5d60602X0I5O4i0d46132446154g5P2G634d5n1o6H1w21361Y4v5P0V4g5h2-5R1L1E060c3_5K5K4N093q5p5p2H3z585i3z0O5o2G21433z675c1q3G5I1N1N1p1c5v1S4B291S0c180A5Q3R0w465m5-3v0c5m1r1o2E2i1S4B5-1d3q3q5Q69130H0J1e60474d562p1e0x1e5j2i0b473F1Y0n2121311S5e5F2n695h5Q2Z282i5h3v3z1m4d5h5I3E45421j4566302e63253M4q3z5V29464c5l255C0Z0B1E1o4i5Z1O4e4e1S5Q635N1S2i2d0E0f5o5m290x5d57125C215M664r1M2E373z3z5n2H2a36404q5O2x2i1455502Y1o1o5n091M3q5J1C5h5o4x483_4N3R445J2l1l5H171E08115I0O5e5j1l0W152a2N295T57325Y385n294g5Z205d0F4J5J1S5o345J1S4K5T5m46325P5j4g0d4_696I531S5o2X362a191y46142i5M5q473K2t0l4I5j27082d3l4q5O0n5O5o5L2k4s084I4I245N5X1o435h0E1z4_5h193J1r1y1j2-3C5h5K5j51670P4U3z30554b4g0Q0c11052u5J664_0a3s473q5n262y2t43675i274k5K5S5H63632-2-1l2q325O0o2i305S0X61315R3E6M4q4651663p3p28470H2m3k1j5O246C201M2e2G2G215i0W284a3M5S5N0d5b4q0f0b0y2i5T4a5h2B0v0W3z0n5R4d2y435j0V2i5x5Z2k695w5T315T3z4I26361q4K236G293u1r3A1K2g292a3B2i0l2i463V2u195S692s2i2s1O5g3q3L1e2F5j4i5O0O4748190O304729696G5a203b3n3b5U672_1I2I3A5O5V5d2K5o472p5Z4i5Q585R295Q5c1y5J0z0d5J0z6F1u475h5h0L1V5n0G0U5h4a0a1S1k1N4k293I670x5h676729665T4B664F432A2H5o340V053U214B255E2p0w0A3m5f6O0E4c4-2E1r5a5X645h3i0K115F1S1k66664B3k5h325E3I1d5Z63470B5n5O370K0K1S0c0c2S4F2725260K291I1Y4K691j5i0N2n2I5V6D0y5Y2Y2O3U4i252Y0b2i2F4e3x1Y5h5n642q464A245h0L6D4n4Y4A2i2k2k2S261R0W0E2Y505o2p0c0X0e1D0G2l4b3n3n1M5o2y1l5d1953662E5h3z1l1f2O3z53531S0d5T0F142Y1A5X5X1r5o0A0A1S5n5B5d210B0f2u3m0x5q4y1d0v1-4I5o4K3J2C4x085C0c4T3U5j293_1-2S2k2c2i634g2u5h145T5Q5J0G0Q24404W0A5R0E1S266C260s240x5r1K0K5R5U0H4D302c055w1j0Q4v3Z0W2k0E2A0y4i4-0E2c1S4K661B4i5F4g075T0K0a2b2s5O5Q2c630w2E5t4g263k5h2c5c5O5O5f1O4-1S1P1S061r2424261h0F5d1j2G3r3237373A4g4q0W2y2G37552k5f662H5O4a5J5O545n2c1E19433l243C5j1d47602A1h10262y47265J2G472y2c4e111h261h5d1j374g0W2c2G245O11545n1d2A4728462A0q2G660Y241e0x6H114b1z481Y4g291j1c0f2922465V4t3R242u665-0E5V1y4b1c665a0f5O5h2i2G5O5d5O5d5d151S4646281w241K5b131w0V505Y295h4F5b5i4a3z5E245b5i1E1N5c5f4r4e5i5U2G5S3N0a5m665W1L5U0Y4d5d4Q6F5Y5h5h4t0c1r4e1r5Y6469651d6H6H601e1S26142p115e2i3M3k681V5h2E5f5-5h5h47623v0E5W47060v6K50690n635l5Y5b5h201r4g0U5S4g1t0U1d1j4821291z1U5R5J4e685837603C1E215d5W1f1I0J555h2g692W2T5N5n5224664F0q2d1E2W1F4g570x0B0W5m2P41434j035n5S0b295Q5N5N1X4r0L212B4p644p191z0X4n292N470o5S4v5I5Q1M0c4y5h3R5i133q6G0W0a6F243z4-6E5J2E4417655w6J3_6G2l260f1q2x4e0G1z3r5n145Y3r4g5Z4g221z1E67115T1S3y57263z5n6H6C5O215i035Q3K0a1O695e5d205Z1Y3f3z3F5g5J5V52684a263w2X20231Y5j375S375O400a5a534t090c3_4g275o5T1r505f5f2u5n0G0o442i3E3E4b633D265w292k2t0O3h1k5O6G05052A635h1y27300Y1o1z0W5Y5z4V5O5-1B653M2c1E5j2G246N280K216C5N5y5-4g414-5y3y4f5Z5v4-0y4v5Q24282B603L5h02603q211z5h5h4a4C3a3_1B4y1y681q025j265n262119635Z5t2g4e5J0W2i5h0F635d1E0e5J0e5f0W4C5i2c0a5T3V1_5t5h0y605d195d24151S4F24291w504C4a3z5E5b5h5b244F27213h2E5c3N5Y1E2x5W4r1O4d1L2G651e1r3v6K4g5W5-4t6411680n47620E5h5h2W2g4g1f4g24210b694e1z0x1d481j5b5h651U5R0U225Y68295N5n415N1X5m212W4p4r1F44696J3f196G1M2N5J5n4n4e130W2l6F4v4-4e5h3F0a1420265T5a5g5J1E5n5Z0W6H035d11373r5Y3E0y4t5T5f094g3_372A3063263D4-5y412c3y2G5d3_600a1e3_1w5P241w1o1w5O5O232m1o192s18273z4g2i105H0E4i5Q1O66665d5d4g0f215D5h5D5h26061x1E0f5R1_262O1U2E1S5O0I1q5n69251N5O0K5K1_0I116I1N5h660A0V033q3I3q1d3I5m133E4q5X1_2Y1r1q3E03322i3R0E5n255B323q5O5h2E3E0f4-1_2G0B645o1S0N1c515h1p5H3u231K4-1h5w661I694g0E6H1I1j3r0F2_0w4f2W1M565h0c321r0E2u2o211U3r6H255Y5x281U5u265j5b644d0I0I464d0i5u682b5t0n0a4b543n1b5Q2_264v1S4-0o0o662461192A5W0l5q0A5s2b1O0P244f5h6C1S1d4R5w2m5h070a5H666E0G5q5z0x5t5d3y4a5H5j2A1V5Q5u0E194i5d4b5Z2s1V5u0B641S5o1c0N5w5Q076123661K4-3u0F1d691h1I260C4g561j2W0w321M1r5h5x6625216H2o2u5u6H1U2A46642b4d1S19244i4b0n0E681b3n0x2b1O6E1S6C4R5w5d5t5q5z4a5j1V0c5O4d3K585O0b1r0b635P4_6J6J2i2D1S621V3z4a455i5Q6H2G430c0n0a0a142E0Y115O602G5p47240c0f1f5a6H551D2n1V4x0q5O624t5i2E26494_0m0s2u470y466H53470c204141285v531I5t5t6K3i0A2S2N1C2G1S0a261L664y5p063z5p405E4z5h3S2p3406142S5E250n3m3-692E12661S3k2E4a0K3R2E2i1a5h241D5Q281D69482T6B1j452X5R0c2u3r6625550N260v410E5Q1D242E244i5A0f2B3V5S0L5a0t3G4i2l5l280e413F4y263z5M5J0m29243V2E3V2x2u2h1-2E0c5H48530K6K425h0q6I0N6I3p666512665n1D1C0i5l67115-0a0h261f4_2E1S6K143r4J3f530U5C260z0u3z4y403S1253243V3k2q5t0E0d2u2m0q4_0w4t5O2X246640113k6I2k0D5v3S0H5C2E100T5Q1K0f671C0K0q0q2G2G2o4y412G3y2m1C0r1h5v0v0E0E692E0f411C0e245N5p3S2o2n662i660W0f1A5J2s2o5Q5J6L2c5T4C4Q3V4y47240r0u5O2X2G2o4e1c0x1N47531D1D1c2d4F2y02242E4_2Q2e5d342L472t2e1D665d530z5j5n0Z5c1j2H5J5p5U0w5Z1K4F4a2W4i5D0a0w1E3I3z324M2W3_6C1w1y472W112p0w05641K2W5e3p0B1e1e3m694I1E0668665f2N5h664g3v1I1c2E281i1r2J48685s664d2l5n4c5m5H5i635H1S44683R2h63602l6H215I0m1l2K5h3p3_1k3S3v1h0B2x3j2l4M4J245e5Q0i0p0l1Y5m1w4i1S6H1S5K0C605n5K501e645P5o2u280Y6C5J225a6328600L2e1N1K2o1Y4V2K1_5h246E1I5n261w2g3n2i2i2u2o0Z5c1j5Z0w4F6C1E2x4M1w1e2N2u68665h1y642i5f444g5s662868482u28631S2l3S0B211k5I2l0m6H0p1S245K4i3n5o5P3S2u632o5U1e0n0n3q6M0F2a2a0n5a080F0F0F5a0F080n0F0F0a4K3Z3Z0W0m0m5h4G0F0F4g5n2m0v0W1V3_5n5n3z5b5h1l2_3z5r5I5A6F5j0v5q2A1p5c1K5N0v1E1n630v2A5o5J2k0c0Z3R55665h2C250a0w1I113w69145w504i5E472B21175m370D243J5h296E2n5b5C4r4g503l1x3R1C2C5Z5b0L5m5S4659694611115A2B53185h63581i5N4g0b4t5v4A1O2k4x212i1e2b0C0u2G0D1_0w2u5m682A5n0m2X5J535h0v5o2y0E3f5n0y4v1C4v5d0i0c535n4g645m5q1E0F1l1E5P20460z0v5J3K5h1d5f0e2q5b4y110c5o4t4y3_2-5f1h61054g0M0c4t5v631C112t0c0u2o6N4D3_5Z5n5h1E2m2E4g0E5f2_5T4v1n60521I390F0F2a2i5o5f2y2i5h57103z5l4a1o5n314K455O2W1S2L0I1L5V3I5U4e095o0t235T095N2E5m1o4z460E3q0J4c0B5F116J5g2o2W1j694g2S5n1U1r4266241_1x5V285O1j3f2d252U652d5q5d0b185O2u1S5N1S1X1q2d251b2H5j0K5O0B2i5q0L5S3z3q441l684-6J3v2b3R0a5m0L5R0x2E5l415h185d344P0B1E4i2F5n5q1x2X5R5R4s4_3C5O4K0f6H6J5g5N5R5q1q5l0E320Y1S2m5i6C1y415d6130415Y100E5b0E5z5J65324a2o3w0x365g0Q2U1O366J2W2k5t0W5m245d0W0u2p1_5O1O5t2i5m15466G3n685h1V5n2D5d6M32645Y18641N5o1S5q4z543-5E0q1o1e4t3w0e5s3C2e0m0e5m58665Q270b5i5A28342S4u2g3y6M1n5d4Z3T5J2u2c5d503n600l4-6M6E0q2Y535Q191y5Y5V4-460l5q3w2N4s37480e0u5q5l045-1n4_273s0a5n2i5v2e5h270L285O4-1J3Z5h2i2E5d5h3T4K5b0e5d2p37373T5U284Z375d0F0N4g5m4g4g2i675g2l2i2A2A465h2m0z62153w46061S6466062v1S3J134a412R0i6H1K1z1z1o1W3z314H114q5O5h0V4g5A5O3b3_46263q5g2A061L0a5V185p3_1S3q3I5U1E2G1C1d5i3_084Q4F0Y3Y1N5q5h433q1l1w5i2H135h675O1U4H234z2L5o2u1E431D6H3R5A4g3B1e2N2p0J4q1e0K3q5n4q6O0L5m5425644g4g662E0W4g4g5Z620A1r0E4f0f4g0K690c5r3w583_1S5_2q3_1S2i5p3q5e080K291d4i653G5O5O11253G4-1_5h4q2W2I0B26585V1w280c1I2y0J4g3F255i2H680d5R583E2g245n5Y4F6N66454a0c5Q5V483q56695R3C2T5f5Q5Q5X2H0U2e243q4K375h5i1i03165m4V2M3_2v4q02131o4N4g2P465S635X5u530u1f1w67592u342d5H5U5q0B5N4t5n0W150K1o251w0r1O0W5H664q5Z1z5n552W6G2w5V434e1o2w5g0f5z2E5Q56313y2i3k4N0b1X2i510J69645A2q6M2E0X5o261W13500X2x1l2p3q2u2i403x2F3B6M3p033q5Q5c6E2g2N2Q4y2Y193O0k6H650C3V6I0l4-153z3_6E245n2A1h320X545O2k501e0u4i642u362u1z0G1T2b2O1L5N3J5H5t1y0-5Q3r232l1J352J5j112k1l5Q195A5J6I1S4J241E2H0a535-1y5e1A5P5n2P4f205J1S620U424g1w2X543F41411x590o1_5g3B261A264r2X1y5Z1D29640F676H5X5g343j02293_344x0v095P2k4x2J2q5f5g3a5L4I4_4x402i4p0k0K3k0v0E4T1W6H5N5j20552q2J4w4Y4s5H1q64642d5h5o4_3V5O251Y2-2F4r6K4x5P1O5K3I2u4x3h6K5B5X1h5Z2k4h05303E2y0E5J2q114S6I5h2u052P400s3z0X4_305l0W1O2B0G4i2t5X0o2s5t260Q2i5P5O2L4m0D613_0b2u1z243y21403w2o4V5X4S0b2X4q2q3M203t4v1K41485e4_5R2G286N2m422e1B5U5t242667105c5j1B2G3a5t3y561K0b154a2J261M4v2u2F215n2k6G41266G2g0E561_5g1D1l0y2E1N0v0B5h026I5b13691u6E243V1r23440I5j2X3X5Y26263_0U663A2i2g246L2W4b3p2a194p0m2u0G0A2u5Q2V2s1E2u5U262c0K265f0W5R265O1h0P3V2g0r473k2y6L2v5v3V2G4_692c2A1T5h6415623w2m5A3_0i4a4Q1K13353b5e0V5V1U0L4z2E1C0Y673I0B1W083_5f432H5N1d2L1L23593Y065n3_653_1e0K2N3w0L0K5p6L3G4-25125m560K2p4p3_320A4g5Z4y0E3R3q1D5V2M2e1I315c5m0b255g3M660y582u135i2J5-695O15165Q1z484Y1m131Y3C654V285h0W0d4_035i4K692e3y5N2b512k2P5S4x2i5z0f1l1X1E5X0u2w1O5U2q2J264N532d432E0140633f0u320C3z0-2N2Y0X5O1e2y0k6E2A665Q2F233n4-15262E366H425j2J404q1E0U41671A4s201_0219342t6H1M343E640K1Y3V4_2F3V3I2q1X095h250I4I0G4_302y0D5l2B116K5Z2q0W2G2m3y2u1B2c3y0r4010232g1_6G2k5h0U0G2a0W5R610X2D0514472m3761352-4l4a23355d0E1o0E4a2J2L0D1w4O4S5Q5Q263B5P4n185-3M603p5P2p0F0E4O021h1Y1Y1J0f1w1j3B4V2Y2d2u574Y2E5p5p0W472o0X4Z2Y5d5K5d1E225n5K1w0A1w475f5K08035J5i2Z492c19481O543V4y2J1r490j1h183z2X4_1h3s2K5O210W3q0y1_4y5K4y354l4a5d1o0E5K0j4O5J5Q1w263B2L355-3M1j5K4y3B2u2J1J1Y1r2Y2D5p2d195n5d0X5O5K225d1E0W2c47212Z491r540v491o1_1S1S2f1B5U3_5N1U665i5e181E4f083n2P5q4M663q2B1L5e5i64290b1E47116K6O122p015E5E0B0J1S242u2s0a5V1D2t3E274i1D5Q1I1j5n1U4a2H415V0l1S0E5P4a4f663y185o640f5Q0z3V5q5Q3n1M6J5h1B2x5i2E0k0a3q2p505Q2u4f5Q5i695e4G5P0d5d5i4i115n2s5J5J3V1B4v0320294v5i1U5d211Y5q5N2X025O4_24610z055O5i4Q4D2o5C10284v4v055Q1N3R1I240z5O5i66212s5O2i2i2i6E1y664w2F3K5h495d433_5W5c241e1_661d2F0n5l2E0f1y5r2y5n0e134v1o5M4m1h0f5r5l245O0e2q2i3K5a5r24245n5n5a3I1R4V3G5K1N3l5q2i0c5e2p2g030A5N120y1y5N135Y243G0a5S5-57643n342p3z68234Y1M1w605i3R695D2o2p175j5N2p4m2p5P1w5i2_2_5q2q360I5N5J2Z5i5O5h020x525Q5n2u2s0w243l5e063q5J1O5O242_36362g2i23021M0w2s2p021O2i0A1r1r1r0J44442B54642B0b442B2B122B541M1M2M3738380A5g54215g1Y150U3_4F11195N4F432A5a3Y065i4Q3I3E6K0v085h5f500B291w3m5e0J5i1Y50295T03031t1c3-0v4157305j4v55415Z2Q0D4y4b0J2Z2E2a5T4J091H46461r413G2E260F11265K501d4y0B5T3k1Y0E2Z4_2t1j415a2426270W0v1y5Q3_195F262c5J4F1S34481Y5J411o0X2Z4J5q4d5J1Y07501d5q1X0E5J4v195F195J4F1S1o5J5q502D2D5Q5T5Q245i5r5q4c2f3p205j5q3p035i5R1y5g15442X5R4o1o5Y5h5Y1E4r2X3z1p5n5H081C110x3k3w2p0Z2B2g1r411E1E5J5T2Z4e5h5h1n1B5n3v2g1S2559212X252y570b5j5q1y1o2B5C5C3u2b5C6H6H0k152b4-1o3_2N0s5Z435h4R531E1E5d5K2K5l6C5d5Q5U5h5o4T1212272X2g2e3s5G300q5f1q411e5b5d210W4K360I5Q3u2u2c3V485g15441o5R4o5Y5Y5H1e1C3z084r1p5n2u2p3w2B2925571r5j2C2N5h3u215C1o5j5j2N535l1E6C5d1E3V30124T1q2g0W4K3u481O0G1f1S5P600G4Q064z2n1f5Z4c2E0G4q5J5e5f4s2J4s1K2q5O2q3s3s2q0G0G0G2m0G4V1O5X1O5e600G4Q2E4q4s5f2q3s0G0G1M1K1M1M4g4g0O24154q5E604w5R5D4F5n2F0c5i1K1K4w5i595h6O0E29500A0n564q0A4g1D1n4F5428250J5f580n5R5e2F1I5d2f5O0O0K3O1E0L2H184t5n4g5f221l4g266E0J5Q0L5g4-1M615J1h1E3c5q1y205621261x024_1N5J1e0U4r4_0K1X5O2X2q4s505g5K3E4_300E5n5X2A4S2X6C4a0c0x5h244D0b5l505J5R601N1n365d3E0W5R2y5t3L4g15245E4_5D5O4F5n0c1K5i264g0A4q1D5h1I4D5R1r2f285O0J0K181E5n3O2H1l225Q1h0U2X1e4s0W5g3E0K2q5X2A304S6C3L4h2X1l5R1N0K3R0E0K5A1o1M2603021S5Q5q5U1N3u5U2-5n1O1o115E630c5b69663n5U4H4Q5q5K660x2u5m0K0A2G5E5h475K472C3w625o3n682E693b2E3q5u252p644z1S5e4g0E5E5E4q2q2-3r50664I52175b484e2C1I1n0K695i2y680x1n2q2E4r43312d1o5A5Z5C2H1E0b5V022u6E684d3r2Y502b6I2N3z3z5d1M4U5d1Y5f5N3r0o3r3_1M203_235n53485P6I2X4J4q1f5E1j4s3_0b662q3p525O0Q195d5o6J4U4a3z664m2u5O2y613E050O0G0o470E665n5Y1z0K4t5S2o601C2q5E0T1228565d2y602B5h5g5E3u685d2s2u525R244m2E5O1_2i0G2-5n5E5b0c474H0K2u5u4g4q1S2E6J695E3b255h0w5S2-5i281z2y1n3r0G2i0b5d5V432H3z3z2N6E6I4t0O3r662X4U5N052q3_4a0G2y0o0W68244m5R1e5J5J5J5n1V5h0459290A0B0n53112S1n411x2T1Y5C1b3r0E2N3-5n4v2t0K5S090K0n2V0I3E2m2t5S195u4v530I2V2u1X1X412M412e4U0G2Y2Y111L5X4B320x2Y0I1J553q6H1J4B530A0E321S1I4I471c5X2Z243p6A4c4x532i0I6I113p4r65486I4o265E1y2a2D3z2k640I3p2-4S30304X5Y2n3_3_3L1_2Z3X0I2n4C18183M1w5O181o18182D0X5n5n1Y5d1S431j6I2q1j4b5n1j34243z1T2X22063w345Y5d5S2l5n5C3z5I2l5J1V0c3s0E3E245Y0e5d605n0z4F29061w5E13245Y1E1E4Y1p5D3E294e085o3q2u5K1y2u5r1L1N3I5m3r3E1r5P471o3q2p5E0K463v1S0E0n5J2E13065m1k3q3S5V4z0A1S5-2E1e4g170w4y294i1x5R1I035J62695i2n2y58535h0J5J282S1j5Q1Y212e1S2M5X1D2H53384c5-4x435n3O631k1b4t5N464a3y1_552i4Y4Y2M360b2i6J5O5l4e6H3z655R3O0l2413421e68172b1M3R5h2Y2u2D0X2B2x2p6J2i366I663S1y5n114g4e1_531x5V692a6I5x0F0F1_485x5J5J5n0l4J14202k5d4646260E1E5e1S4R1V5P5E1y4g4P5Z5K3_1q5N1L4U2q2-4g4g1h6H524y5f1E5l3_3z5K4P4e2k052f213B245547264e305O460G242469275X6C5l612L5a0H5n475R0K285b4t206N4a4a1K1j2o5b395O5z5R1N1h1x2U5x4U601V1j5j2i0X2g4i024K245Y1y4i2i2n2i3A645R1E2u1h2i5Q5n0z245m5D2u1L061r063v3S2u5m5-1S060A1x3q4z1j292M5J1I585x1x2U24285Q5-5R5b1b2i2k262i4g551k4Y1_2H245l442p3z6J1M2Y0X1e3R3S132B4e4g6H1N140E0X535K5J4R1E461S2048270F4U053z4y1h5f3l262f0G5a0H303B5l5J5O1j4a2o6N1y1V2i601h3U5h1S2i2D0L5d1S13241O4K1V4g1O3C0A5o661y431S085K264g5n1R5f2G2G3q1_640A5d5c651L1O5K3h0w1Y4K2p3A1S5E3B2i0F661Y5o0n475S0c0x2E5f1e675n5e5n5c565n545j1B5N1I1f02665d1u5S252n695e531w2y4K3F1Y4F285X680c2y1u3S1E2v25245A1_5E0L5N2F5n0K2H2H0E5O2H2E5A2B531E1E2W1y5N4e2b283k2u3q4i1S036G3p433_0B132u49262E5A5c5o3z2i5g6E2Q1D2Y4f3z2B5h5h2B6H2b173z0l1b2E2G5h6N244i5j0c394J0346531y531E29321S0l5A5d1r5o3r2Y341y5j0i5N2E170P1L1r5j5o5Q5L4g1r0f4_5P4P2q241e264w1o0n0n5h5f5d242i542R53535h5A2-5S1X540a245B63055f5h3h0c662q5l2u0E4m6G5n5N2G5i534q285h1z0E5j4t201K282m5d1X2D5Q5Q5A2_6N5n5j2u5B5Q5a5h3q0f2y5O5h245w5n605g5e3q3X1y375j36115p5n2g0L2u1r2s4m5p5j1h472i2v3U2D245o3C4g3h5c0P0A641e172u5c5S5e2p0c475o5a5E4q661I1f5X1u681Y2v1w5N0K2i2F1e1E5n5Q535N4939032Y0B3p3_0l1b5o4t1y1r1E1e460n345N5h5f5L2q245h261r5h5j632q2m282D5n2u1_605j1y361h4m2u2A2p265Q0u26265d0u2u5m0q243m0q3m692H692637375n2q0a2H2o3R3z2u2D2H2B2i5R5Q25372i4d612o2B3z2p5d0q2_2_1r0Y1S38381S3m47473F1S5Q2b47380c1O1S47382-333E21376J3e1N20202A1i54591w1z2W1w4i2i3S0c1s1s5h3_0x5O5D3E3E3_0w0f5m125h5P5d47345d445p2i0y190O5d5d5d0x03640w0O5h34605d192u661N1S1S383B5o0q470Y5F696636050H5E0E5o0Y5E15373J156H1e1e171N505o3q0X1X3z5o4_524i4i1N1M5K06135E67474f4g5m4g575N2E2B222E5d5A4q5O5Q5d2g0E5f461o5N5N1x5T1E5-5X5L5-3Z3L3z5_246H24243z240c0a0a1r5c5i5T0A5w5T0V0c5d2E552p2p0f485T2O3V2D5f0m5q5n0f5h3R5w6J475q5d3h1E5M5h0n6J120f2A5c0c0a1r5i2E2p0A556H2O5n0m475M2s3l1c3l5d2s2s1c2K0v2p0v2s1c2K1j460H1j5p0k1r2G5T5n00000000000000000000000000000000000000000000000000000000004a0000000000000000001W4y2_000000001Y0x00000000000000000000000000000000000000000005543R000000000000000000000000000000000000`

@@ -104,6 +104,17 @@ func Generate(dir string) ([]byte, error) {
 		b.WriteString(k + "\t" + strings.Join(slices.Compact(groups), ",") + "\n")
 	}
 	b.WriteString("`\n")
+	syl, han, err := hanTable(dir)
+	if err != nil {
+		return nil, err
+	}
+	b.WriteString("\n// hanSyllables are the toneless pinyin syllables of hanData, numbered\n")
+	b.WriteString("// from 1 in this order (data/han_pinyin.txt).\n")
+	b.WriteString("const hanSyllables = \"" + strings.Join(syl, " ") + "\"\n")
+	b.WriteString("\n// hanData gives, for every code point from U+3400 to U+9FFF, two\n")
+	fmt.Fprintf(&b, "// characters of %q numbering its most common reading in\n", hanDigits)
+	b.WriteString("// hanSyllables; \"00\" for a character without one.\n")
+	b.WriteString("const hanData = `" + han + "`\n")
 	return b.Bytes(), nil
 }
 
@@ -240,8 +251,18 @@ type yamlOrdinals struct {
 	Ordinals map[int][]string `yaml:"ordinals"`
 }
 
-// phraseOf returns the dictionary form of a table entry: its Latin form.
-func phraseOf(s string) string { return names.Latin(s) }
+// phraseOf returns the dictionary form of a table entry: its Latin form,
+// or "" for a Han entry of one syllable. Such a pinyin syllable (六 liu,
+// 厂 chang, 党 dang) is far more often a Chinese name word than the
+// number or organisation word the table means; longer Han entries
+// (有限公司 you xian gong si) stay.
+func phraseOf(s string) string {
+	p := names.Latin(s)
+	if names.ScriptOf(s) == "Hani" && !strings.Contains(p, " ") {
+		return ""
+	}
+	return p
+}
 
 // joinInitials returns p with every run of single-letter words joined
 // ("s a" -> "sa", "sp z o o" -> "sp zoo"), so that dotted and undotted
