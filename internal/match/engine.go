@@ -345,14 +345,18 @@ func abjadSource(ent *entity.Entity) bool {
 }
 
 // tokHash is the key of a token's text in tokID. A text from an abjad
-// source, or read as a given name, compares differently (see tokSim), so
-// it gets its own id.
+// source, read as a given name, or read as an organisation word with a
+// class ("islam" in a person's name and in "Islamic Bank") compares
+// differently (see tokSim), so it gets its own id.
 func (e *Engine) tokHash(t *tok) uint64 {
 	h := maphash.String(e.seed, t.text)
 	if t.abjad {
 		h = ^h
 	}
-	return h + uint64(t.gender)*0x9E3779B97F4A7C15
+	if t.class != "" {
+		h ^= maphash.String(e.seed, t.class) * 0xBF58476D1CE4E5B9
+	}
+	return h + uint64(t.gender)*0x9E3779B97F4A7C15 + uint64(t.kind)*0x94D049BB133111EB
 }
 
 // analyseNames runs name analysis over every name on all cores.
@@ -375,7 +379,7 @@ func (e *Engine) analyseNames() {
 				seen := make(map[string]bool, len(ent.Names))
 				abjad := abjadSource(ent)
 				for j, n := range ent.Names {
-					a := names.Analyze(n.Full, kind)
+					a := names.Analyze(givenFirst(n.Full, kind), kind)
 					toks, legal := convertTokens(a, kind, nil)
 					if len(toks) == 0 {
 						continue

@@ -213,3 +213,28 @@ func TestSwapOfFirstTwoLetters(t *testing.T) {
 		t.Errorf("first two letters swapped scored %.3f, another first letter %.3f: want the swap higher", swap.Score, other.Score)
 	}
 }
+
+// A name that holds all of the other's words but its first given name is
+// another person as often as the same one: "Jesus Garcia" is the middle
+// name and surname of "Hector de Jesus Garcia", a pattern namesakes follow
+// wherever common given names serve as middle names. A middle name left
+// out (Hector Garcia), a surname alone (President Putin) and a name
+// written "SURNAME, Given" still match.
+func TestFirstGivenNameLeftOut(t *testing.T) {
+	e := testEngine()
+	checkPairs(t, e, []pairCase{
+		{"Jesus Garcia", "Hector de Jesus Garcia", entity.Person, false},
+		{"Erik John Lee", "LEE, John", entity.Person, false},
+		{"Michael Brooks", "Lance Michael Brooks", entity.Person, false},
+		{"Hector Garcia", "Hector de Jesus Garcia", entity.Person, true},
+		{"John Erik Lee", "LEE, John", entity.Person, true},
+		{"Joaquin Guzman", "GUZMAN LOERA, Joaquin", entity.Person, true},
+		{"Putin", "Vladimir Vladimirovich Putin", entity.Person, true},
+	})
+	// Whichever way the name is written, it is the same name.
+	for _, p := range [][2]string{{"GUZMAN LOERA, Joaquin", "Joaquin Guzman Loera"}, {"Joaquin Guzman Loera", "GUZMAN LOERA, Joaquin"}} {
+		if c := e.Compare(p[0], p[1], entity.Person, 0); c.Score < 0.99 {
+			t.Errorf("Compare(%q, %q) = %.3f, want 1: %s", p[0], p[1], c.Score, c.Explanation)
+		}
+	}
+}

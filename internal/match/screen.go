@@ -252,7 +252,7 @@ func (e *Engine) analyseQuery(q Query, dob entity.Date, s *scratch) query {
 		aq.Type = t
 	}
 	aq.kind = names.KindOf(aq.Type)
-	a := names.Analyze(q.Name, aq.kind)
+	a := names.Analyze(givenFirst(q.Name, aq.kind), aq.kind)
 	aq.toks, aq.legal = convertTokens(a, aq.kind, s.toks)
 	s.toks = aq.toks
 	if len(aq.toks) > maxTokens {
@@ -893,6 +893,19 @@ func alignScore(q, n []tok, qj, nj []join, person bool, memo *simMemo, explain b
 	if len(lq) > k && words(n) == 1 {
 		omitQuery = max(omit, omitSingle)
 	}
+	if person && k == 0 {
+		// One name holds all of the other's words but its first given
+		// name: "Hector De Jesus Garcia" for "Jesus Garcia", "Erik John
+		// Lee" for "LEE, John". Customers go by their first given name,
+		// and a middle name shared with a common surname is how namesakes
+		// look, so the missing first name counts as a word that differs,
+		// not as a middle name left out.
+		if u := leadOmitted(q, n, qUsed, nUsed); u > 0 {
+			cost += substituteCost*max(u, substituteFloor) - omit*u
+		} else if u := leadOmitted(n, q, nUsed, qUsed); u > 0 {
+			cost += substituteCost*max(u, substituteFloor) - omit*u
+		}
+	}
 	for side, rest := range [][]unmatched{lq[k:], ln[k:]} {
 		o := omit
 		if side == 0 {
@@ -916,6 +929,37 @@ func alignScore(q, n []tok, qj, nj []join, person bool, memo *simMemo, explain b
 		score *= patronymicFactor
 	}
 	return score, pairs
+}
+
+// leadOmitted returns the weight of t's first word when it is a common
+// given name left unmatched (used) while the other name's first word, a
+// common given name too, is matched (otherUsed) to a later word of t; 0
+// otherwise. A name of the surname alone ("President Putin") leaves the
+// given names out as a middle name is left out.
+func leadOmitted(t, other []tok, used, otherUsed uint64) float64 {
+	if used&1 != 0 || otherUsed&1 == 0 || t[0].gender == 0 || t[0].kind != names.Word || other[0].gender == 0 {
+		return 0
+	}
+	return float64(t[0].w)
+}
+
+// givenFirst writes a person's "SURNAME, Given" name as "Given SURNAME",
+// so that a person's first word is a given name whichever way the name was
+// written. Other kinds of names keep their commas' order: "Acme, Inc." is
+// not an inverted name.
+func givenFirst(name string, kind names.Kind) string {
+	if kind != names.Person {
+		return name
+	}
+	sur, given, ok := strings.Cut(name, ",")
+	if !ok || strings.Contains(given, ",") {
+		return name
+	}
+	sur, given = strings.TrimSpace(sur), strings.TrimSpace(given)
+	if sur == "" || given == "" {
+		return name
+	}
+	return given + " " + sur
 }
 
 // words counts the tokens of t that are not particles.
