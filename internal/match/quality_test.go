@@ -238,3 +238,15 @@ func TestFirstGivenNameLeftOut(t *testing.T) {
 		}
 	}
 }
+
+// A letter moved across a space or hyphen keeps the name's letters and
+// order: "Joseph Kony" written "Josep Hkony", "Izzat Ibrahim al-Duri"
+// written "Izzat Ibrahim ald-Uri".
+func TestLetterMovedAcrossSpace(t *testing.T) {
+	checkPairs(t, testEngine(), []pairCase{
+		{"Josep Hkony", "Joseph Kony", entity.Person, true},
+		{"Habi Bsoussou", "Habib Soussou", entity.Person, true},
+		{"Izzat Ibrahim ald-Uri", "Izzat Ibrahim al-Duri", entity.Person, true},
+		{"Josep Hkonyx", "Joseph Kony", entity.Person, false},
+	})
+}

@@ -831,6 +831,9 @@ func alignScore(q, n []tok, qj, nj []join, person bool, memo *simMemo, explain b
 	// "van der Bilt" / "Vanderbilt".
 	cands = joinCands(cands, qj, n, false)
 	cands = joinCands(cands, nj, q, true)
+	// A letter moved across a space ("ERICB ADEGE" / "ERIC BADEGE"): the
+	// two words written together are the same.
+	cands = shiftedCands(cands, qj, nj)
 	if person {
 		// Initials written as one word: "JR Smith" / "John Robert Smith".
 		cands = initialsCands(cands, q, n, false)
@@ -1037,6 +1040,27 @@ func unmatchedTokens(t []tok, used uint64, out []unmatched) []unmatched {
 		out[j] = u
 	}
 	return out
+}
+
+// shiftedSim is the similarity of two neighbouring words to two others
+// that are the same letters with the space elsewhere.
+const shiftedSim = 0.9
+
+// shiftedCands adds a pair for each two neighbouring words of one name
+// that, written as one, are two neighbouring words of the other written as
+// one, with the space in another place.
+func shiftedCands(cands []cand, qj, nj []join) []cand {
+	for a := range qj {
+		if qj[a].span != 2 {
+			continue
+		}
+		for b := range nj {
+			if nj[b].span == 2 && qj[a].t.text == nj[b].t.text {
+				cands = append(cands, cand{qj[a].i, nj[b].i, 2, 2, shiftedSim})
+			}
+		}
+	}
+	return cands
 }
 
 // joinCands adds candidate pairs where a joined form of neighbouring
