@@ -250,3 +250,26 @@ func TestLetterMovedAcrossSpace(t *testing.T) {
 		{"Josep Hkonyx", "Joseph Kony", entity.Person, false},
 	})
 }
+
+// A name with a letter moved across the space is found among the bundled
+// lists, not only scored: each shifted word alone may share no key with
+// either listed word, but the two written as one are the listed pair's.
+// Public names from the OFAC and UN lists (Central African Republic and
+// Guinea-Bissau programmes).
+func TestLetterMovedAcrossSpaceFound(t *testing.T) {
+	cat, err := lists.Open("", lists.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := match.New(cat.Datasets())
+	for _, tt := range []struct{ query, want string }{
+		{"HABI BSOUSSOU", "SOUSSOU, Habib"},
+		{"WILSO NJOSEPH", "JOSEPH, Wilson"},
+		{"ABDOULAY EHISSENE", "HISSENE, Abdoulaye"},
+	} {
+		ms := screen(t, e, match.Query{Name: tt.query, Type: entity.Person})
+		if len(ms) == 0 || !ms[0].Match || ms[0].MatchedName != tt.want {
+			t.Errorf("%s: got %+v, want a match on %q first", tt.query, ms, tt.want)
+		}
+	}
+}

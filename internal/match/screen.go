@@ -59,17 +59,18 @@ type scratch struct {
 type candAcc struct {
 	acc float32 // weight of the query tokens found in the name
 	// tag is the generation of the query that wrote acc, shifted left by
-	// stampBits, plus 1 + the last query token credited, so that each
+	// stampBits, plus the tag of the last tokPost credited, so that each
 	// token counts once and a query need not clear the previous one's
 	// totals.
 	tag uint32
 }
 
-// stampBits holds 1 + a query token's index.
+// stampBits holds a tokPost's tag: 1 + a query token's index, or
+// maxTokens + 1 + the index of the first of a pair of tokens.
 const stampBits = 5
 
-// The conversion fails to compile if maxTokens outgrows stampBits.
-const _ = uint(1<<stampBits - 1 - maxTokens)
+// The conversion fails to compile if the tags outgrow stampBits.
+const _ = uint(1<<stampBits - 1 - (2*maxTokens - 1))
 
 // posting is a list of names found for a query token: by the exact key
 // (f 1) or through a deleted letter, a typo away (f typoHit).
@@ -84,6 +85,11 @@ type tokPost struct {
 	i, lo, hi int
 	size      int
 	h         uint64 // the postings hash of the token's key
+	// w is the weight a name found by these postings gathers, tag the
+	// stamp that keeps it from gathering it twice: a token's own, or for
+	// two neighbouring tokens written as one, both their weights.
+	w   float32
+	tag uint32
 }
 
 // simMemo remembers, for one query, the similarity of each query token to
@@ -400,7 +406,7 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []rank {
 	lists := s.lists[:0]
 	var totalW float32
 	for i, t := range q.toks {
-		tp := tokPost{i: i, lo: len(lists)}
+		tp := tokPost{i: i, lo: len(lists), w: t.w, tag: uint32(i + 1)}
 		add := func(p []int32, f float32) {
 			if len(p) > 0 {
 				lists = append(lists, posting{p, f})
@@ -425,9 +431,6 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []rank {
 				}
 			}
 		}
-		if i+1 < len(q.toks) && t.kind == names.Word && q.toks[i+1].kind == names.Word {
-			add(e.post.get(q.pairKey(i)), 1)
-		}
 		if q.short && t.kind == names.Word && len(t.text) >= minAcronym && len(t.text) <= maxAcronym {
 			// An organisation's initials (see acronymOf).
 			s.buf = append(append(s.buf[:0], acronymKey...), t.text...)
@@ -437,6 +440,19 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []rank {
 		tp.hi = len(lists)
 		if tp.size > 0 {
 			tps = append(tps, tp)
+		}
+		if i+1 < len(q.toks) && t.kind == names.Word && q.toks[i+1].kind == names.Word {
+			// Two neighbouring words that, written as one, are a listed
+			// word or two listed neighbours written as one: joined or
+			// split words, or a letter moved across the space ("ERICB
+			// ADEGE" for ERIC BADEGE). The pair is found on its own, with
+			// both words' weight: the shifted words alone find nothing,
+			// or only the many names sharing a common one.
+			pk := q.pairKey(i)
+			if pair := e.post.get(pk); len(pair) > 0 {
+				tps = append(tps, tokPost{i: i, lo: len(lists), hi: len(lists) + 1, size: len(pair), h: e.post.hash(pk), w: t.w + q.toks[i+1].w, tag: uint32(maxTokens + i + 1)})
+				lists = append(lists, posting{pair, 1})
+			}
 		}
 		if t.kind != names.Particle {
 			totalW += t.w
@@ -452,14 +468,14 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []rank {
 	// still gather: once below minAcc, later tokens open no candidates,
 	// since every one they opened would be dropped below. A small margin
 	// keeps float rounding from pruning a name that would have been kept.
-	var rest [maxTokens + 1]float64
+	var rest [2 * maxTokens]float64
 	for n := len(tps) - 1; n >= 0; n-- {
-		rest[n] = rest[n+1] + float64(q.toks[tps[n].i].w)
+		rest[n] = rest[n+1] + float64(tps[n].w)
 	}
 	cand, gen := s.cand, s.gen
 	for n, tp := range tps {
-		w := q.toks[tp.i].w
-		tag := gen<<stampBits | uint32(tp.i+1)
+		w := tp.w
+		tag := gen<<stampBits | tp.tag
 		tl := lists[tp.lo:tp.hi]
 		// The rarest token always opens candidates; common ones only
 		// confirm what rarer tokens found.
@@ -510,9 +526,11 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []rank {
 		// first: "MOHAMED OMAR MOHAMED" before "MOHAMED OMAR MOHAMED
 		// ABDULLAHI HASSAN".
 		// Several query tokens may hit one listed token, so the shared
-		// weight is capped by the listed name's own.
+		// weight is capped by the listed name's own; a pair of words is
+		// credited on top of the words themselves, so it is capped by the
+		// query's too.
 		ws := e.wsum[ni]
-		pre := 2 * min(a, ws) / (totalW + ws + 1e-6)
+		pre := 2 * min(a, ws, totalW) / (totalW + ws + 1e-6)
 		if pre >= minPre {
 			ranks = append(ranks, rank{ni, pre})
 		}
