@@ -257,19 +257,36 @@ func TestLetterMovedAcrossSpace(t *testing.T) {
 // Public names from the OFAC and UN lists (Central African Republic and
 // Guinea-Bissau programmes).
 func TestLetterMovedAcrossSpaceFound(t *testing.T) {
+	checkFound(t, [][2]string{
+		{"HABI BSOUSSOU", "SOUSSOU, Habib"},
+		{"WILSO NJOSEPH", "JOSEPH, Wilson"},
+		{"ABDOULAY EHISSENE", "HISSENE, Abdoulaye"},
+	})
+}
+
+// checkFound screens each person name (query, want) against the bundled
+// lists and wants a match on the listed name want first.
+func checkFound(t *testing.T, cases [][2]string) {
+	t.Helper()
 	cat, err := lists.Open("", lists.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := match.New(cat.Datasets())
-	for _, tt := range []struct{ query, want string }{
-		{"HABI BSOUSSOU", "SOUSSOU, Habib"},
-		{"WILSO NJOSEPH", "JOSEPH, Wilson"},
-		{"ABDOULAY EHISSENE", "HISSENE, Abdoulaye"},
-	} {
-		ms := screen(t, e, match.Query{Name: tt.query, Type: entity.Person})
-		if len(ms) == 0 || !ms[0].Match || ms[0].MatchedName != tt.want {
-			t.Errorf("%s: got %+v, want a match on %q first", tt.query, ms, tt.want)
+	for _, tt := range cases {
+		ms := screen(t, e, match.Query{Name: tt[0], Type: entity.Person})
+		if len(ms) == 0 || !ms[0].Match || ms[0].MatchedName != tt[1] {
+			t.Errorf("%s: got %+v, want a match on %q first", tt[0], ms, tt[1])
 		}
 	}
+}
+
+// A word no list has, with its first two letters swapped, is looked up as
+// written the other way: "RPOPHANE" and "HSAHBANDAR" share no key and no
+// single deletion with PROPHANE and SHAHBANDAR (OFAC SDN).
+func TestSwapOfFirstTwoLettersFound(t *testing.T) {
+	checkFound(t, [][2]string{
+		{"RPOPHANE VICTOR", "PROPHANE, Victor"},
+		{"SAMIRA HSAHBANDAR", "SHAHBANDAR, Samira"},
+	})
 }

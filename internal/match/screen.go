@@ -431,6 +431,16 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []rank {
 				}
 			}
 		}
+		if len(exact) == 0 && t.kind == names.Word && len(t.text) >= 3 && t.text[0] != t.text[1] {
+			// A word no list has may have its first two letters swapped
+			// ("IKM" for KIM, "OHSEIN" for HOSEIN), which changes the key
+			// where the deletion index does not reach: short words, and
+			// a vowel moved to the front.
+			s.buf = append(append(s.buf[:0], t.text[1], t.text[0]), t.text[2:]...)
+			if k := names.Key(string(s.buf)); k != t.key {
+				add(e.post.get(k), typoHit)
+			}
+		}
 		if q.short && t.kind == names.Word && len(t.text) >= minAcronym && len(t.text) <= maxAcronym {
 			// An organisation's initials (see acronymOf).
 			s.buf = append(append(s.buf[:0], acronymKey...), t.text...)
