@@ -64,6 +64,9 @@ type tok struct {
 	// out (Arabic, Hebrew): the name was written in one, or its listed
 	// party has a name in one. Agreeing consonants prove more there.
 	abjad bool
+	// native marks a word written in an abjad script itself, whose
+	// transliteration keeps the long vowels the script writes.
+	native bool
 	// gender is 'm' or 'f' for a common given name borne almost only by
 	// men or by women (names.GivenGender) in a name that is not an
 	// organisation's, 0 otherwise.
@@ -104,7 +107,7 @@ type ltok struct {
 	id                           int32
 	kind                         names.TokenKind
 	geo, initials, patronymic    bool
-	abjad                        bool
+	abjad, native                bool
 	gender                       byte
 }
 
@@ -356,6 +359,9 @@ func (e *Engine) tokHash(t *tok) uint64 {
 	if t.class != "" {
 		h ^= maphash.String(e.seed, t.class) * 0xBF58476D1CE4E5B9
 	}
+	if t.native {
+		h ^= 0xD6E8FEB86659FD93
+	}
 	return h + uint64(t.gender)*0x9E3779B97F4A7C15 + uint64(t.kind)*0x94D049BB133111EB
 }
 
@@ -485,7 +491,7 @@ func (a *arena) span(s string) span {
 func (a *arena) pack(t *tok) ltok {
 	return ltok{
 		text: a.span(t.text), key: a.span(t.key), class: a.span(t.class), nick: a.span(t.nick), flat: a.span(t.flat),
-		w: t.w, id: t.id, kind: t.kind, geo: t.geo, initials: t.initials, patronymic: t.patronymic, abjad: t.abjad, gender: t.gender,
+		w: t.w, id: t.id, kind: t.kind, geo: t.geo, initials: t.initials, patronymic: t.patronymic, abjad: t.abjad, native: t.native, gender: t.gender,
 	}
 }
 
@@ -494,7 +500,7 @@ func (e *Engine) str(s span) string { return e.strs[s.off : s.off+s.n] }
 func (e *Engine) unpackTok(l *ltok) tok {
 	return tok{
 		text: e.str(l.text), key: e.str(l.key), class: e.str(l.class), nick: e.str(l.nick), flat: e.str(l.flat),
-		w: l.w, id: l.id, kind: l.kind, geo: l.geo, initials: l.initials, patronymic: l.patronymic, abjad: l.abjad, gender: l.gender,
+		w: l.w, id: l.id, kind: l.kind, geo: l.geo, initials: l.initials, patronymic: l.patronymic, abjad: l.abjad, native: l.native, gender: l.gender,
 	}
 }
 
@@ -541,7 +547,7 @@ func convertTokens(a names.Analysis, kind names.Kind, dst []tok) ([]tok, []strin
 		if len(toks) == 48 {
 			break
 		}
-		nt := tok{text: t.Text, key: t.Key, class: t.Class, kind: t.Kind, flat: flatten(t.Text), abjad: abjad}
+		nt := tok{text: t.Text, key: t.Key, class: t.Class, kind: t.Kind, flat: flatten(t.Text), abjad: abjad, native: abjad}
 		if kind != names.Org {
 			nt.gender = names.GivenGender(t.Text)
 		}

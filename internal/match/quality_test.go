@@ -290,3 +290,17 @@ func TestSwapOfFirstTwoLettersFound(t *testing.T) {
 		{"SAMIRA HSAHBANDAR", "SHAHBANDAR, Samira"},
 	})
 }
+
+// Arabic script writes long vowels: حسين (Husayn) has a long i that حسن
+// (Hasan) lacks, so the two share the skeleton H-S-N but are two names.
+// A Latin spelling with the written vowels in place is still a variant;
+// public names of Iranian officials keep matching their Persian script.
+func TestLongVowelsOfArabicScript(t *testing.T) {
+	checkPairs(t, testEngine(), []pairCase{
+		{"باسل بن حسين", "Basil bin Hassan", entity.Person, false},
+		{"باسل بن حسين", "Basil bin Hussein", entity.Person, true},
+		{"حسن روحانی", "Hassan Rouhani", entity.Person, true},
+		{"قاسم سلیمانی", "Qasem Soleimani", entity.Person, true},
+		{"محمود احمدی نژاد", "Mahmoud Ahmadinejad", entity.Person, true},
+	})
+}

@@ -764,16 +764,30 @@ func tokSim(a, b *tok) float64 {
 		if len(a.key) <= 2 {
 			ks = 0.8
 		}
-		if s < ks && (a.abjad || b.abjad || names.SameVowels(a.text, b.text)) {
+		if s < ks && (a.abjad || b.abjad || names.SameVowels(a.text, b.text)) && longVowelsAgree(a, b) {
 			s = ks
 		}
 	} else if s == 0 && len(a.key) >= 4 && len(b.key) >= 4 {
 		// Vowels are checked last: most pairs of keys are far apart.
-		if ks := tokenSim(a.key, b.key); ks > 0 && (a.abjad || b.abjad || names.SameVowels(a.text, b.text)) {
+		if ks := tokenSim(a.key, b.key); ks > 0 && (a.abjad || b.abjad || names.SameVowels(a.text, b.text)) && longVowelsAgree(a, b) {
 			s = 0.85 * ks
 		}
 	}
 	return s
+}
+
+// longVowelsAgree reports whether, when one of two words was written in
+// Arabic or Hebrew script and the other in Latin, the Latin spelling has a
+// vowel wherever the script wrote a long one (names.LongVowelsAgree): a
+// shared skeleton then proves a spelling variant, not Husayn for Hasan.
+func longVowelsAgree(a, b *tok) bool {
+	switch {
+	case a.native == b.native:
+		return true
+	case a.native:
+		return names.LongVowelsAgree(a.text, b.text)
+	}
+	return names.LongVowelsAgree(b.text, a.text)
 }
 
 // designator reports whether an organisation-word class is a general
