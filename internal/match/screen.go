@@ -478,9 +478,16 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []rank {
 	// still gather: once below minAcc, later tokens open no candidates,
 	// since every one they opened would be dropped below. A small margin
 	// keeps float rounding from pruning a name that would have been kept.
+	//
+	// A pair's weight is its words' (see above), which count here
+	// already: counted twice, the bound would let common words open
+	// candidates that gather nothing more.
 	var rest [2 * maxTokens]float64
 	for n := len(tps) - 1; n >= 0; n-- {
-		rest[n] = rest[n+1] + float64(tps[n].w)
+		rest[n] = rest[n+1]
+		if tps[n].tag <= maxTokens {
+			rest[n] += float64(tps[n].w)
+		}
 	}
 	cand, gen := s.cand, s.gen
 	for n, tp := range tps {
