@@ -230,6 +230,13 @@ func TestFirstGivenNameLeftOut(t *testing.T) {
 		{"John Erik Lee", "LEE, John", entity.Person, true},
 		{"Joaquin Guzman", "GUZMAN LOERA, Joaquin", entity.Person, true},
 		{"Putin", "Vladimir Vladimirovich Putin", entity.Person, true},
+		// The surname left out, the other's surname aligned with a given
+		// name or an initial: another person.
+		{"Christopher Daniel", "Christopher Daniel Stines", entity.Person, false},
+		{"Christopher Martin", "Christopher M. Gray", entity.Person, false},
+		// A second surname left out is not that.
+		{"Joaquin Guzman", "Joaquin Guzman Loera", entity.Person, true},
+		{"Juan Carlos Cruz", "CRUZ OVALLE, Juan Carlos", entity.Person, true},
 	})
 	// Whichever way the name is written, it is the same name.
 	for _, p := range [][2]string{{"GUZMAN LOERA, Joaquin", "Joaquin Guzman Loera"}, {"Joaquin Guzman Loera", "GUZMAN LOERA, Joaquin"}} {

@@ -952,9 +952,22 @@ func alignScore(q, n []tok, qj, nj []join, person bool, memo *simMemo, explain b
 		// and a middle name shared with a common surname is how namesakes
 		// look, so the missing first name counts as a word that differs,
 		// not as a middle name left out.
-		if u := leadOmitted(q, n, qUsed, nUsed); u > 0 {
-			cost += substituteCost*max(u, substituteFloor) - omit*u
-		} else if u := leadOmitted(n, q, nUsed, qUsed); u > 0 {
+		// Likewise its surname, when the other's surname is aligned with
+		// one of its given names: "Michael Barry Shor" for "Michael
+		// Berry", "Steven Joseph Horton" for "Steven Joseph". A second
+		// surname after the one aligned (GUZMAN LOERA for Guzman) is left
+		// out as customers leave it out.
+		u := leadOmitted(q, n, qUsed, nUsed)
+		if u == 0 {
+			u = leadOmitted(n, q, nUsed, qUsed)
+		}
+		if u == 0 {
+			u = lastOmitted(q, n, qUsed, order, 0)
+		}
+		if u == 0 {
+			u = lastOmitted(n, q, nUsed, order, 1)
+		}
+		if u > 0 {
 			cost += substituteCost*max(u, substituteFloor) - omit*u
 		}
 	}
@@ -993,6 +1006,30 @@ func leadOmitted(t, other []tok, used, otherUsed uint64) float64 {
 		return 0
 	}
 	return float64(t[0].w)
+}
+
+// lastOmitted returns the weight of t's last word when it is a word that
+// is no common given name, left unmatched (used), while the other name's last word is aligned with a
+// given name or an initial of t; 0 otherwise. order holds the aligned
+// pairs' first tokens, t's at index side.
+func lastOmitted(t, other []tok, used uint64, order [][2]int, side int) float64 {
+	last := len(t) - 1
+	if last < 2 || last >= 64 || used&(1<<uint(last)) != 0 || t[last].kind != names.Word || t[last].gender != 0 || words(other) < 2 {
+		// A last word that is a given name may be a father's name in a
+		// chain (AKHTAR MOHAMMAD MANSOUR SHAH MOHAMMED), and one word
+		// alone is no full name to hold a surname.
+		return 0
+	}
+	for _, p := range order {
+		if p[1-side] != len(other)-1 {
+			continue
+		}
+		if g := &t[p[side]]; g.gender != 0 || g.kind == names.Initial {
+			return float64(t[last].w)
+		}
+		return 0
+	}
+	return 0
 }
 
 // givenFirst writes a person's "SURNAME, Given" name as "Given SURNAME",
