@@ -1009,9 +1009,10 @@ func leadOmitted(t, other []tok, used, otherUsed uint64) float64 {
 }
 
 // lastOmitted returns the weight of t's last word when it is a word that
-// is no common given name, left unmatched (used), while the other name's last word is aligned with a
-// given name or an initial of t; 0 otherwise. order holds the aligned
-// pairs' first tokens, t's at index side.
+// is no common given name, left unmatched (used), while the other name's
+// last word is aligned with a middle given name or initial of t; 0
+// otherwise. order holds the aligned pairs' first tokens, t's at index
+// side.
 func lastOmitted(t, other []tok, used uint64, order [][2]int, side int) float64 {
 	last := len(t) - 1
 	if last < 2 || last >= 64 || used&(1<<uint(last)) != 0 || t[last].kind != names.Word || t[last].gender != 0 || words(other) < 2 {
@@ -1024,7 +1025,9 @@ func lastOmitted(t, other []tok, used uint64, order [][2]int, side int) float64 
 		if p[1-side] != len(other)-1 {
 			continue
 		}
-		if g := &t[p[side]]; g.gender != 0 || g.kind == names.Initial {
+		// A middle word: the other's surname aligned with t's first
+		// word is a reordered name ("Scott Michael" / "Michael Scott").
+		if g := &t[p[side]]; p[side] > 0 && (g.gender != 0 || g.kind == names.Initial) {
 			return float64(t[last].w)
 		}
 		return 0
