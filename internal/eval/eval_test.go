@@ -123,11 +123,11 @@ func TestNegatives(t *testing.T) {
 			t.Log("false positive by name only:", x)
 		}
 	}
-	// Floors: today's figures (0.21% with facts, 0.67% by name only, after
-	// the whole US CSL was bundled and the first issue 10 mechanisms), so
-	// that no change makes them worse; the targets are 0.05% and 0.2%.
-	if rate > 0.0025 || rateN > 0.007 {
-		t.Errorf("false-positive rate %.4f with facts, %.4f by name only; want <= 0.0025 and 0.007; e.g. %s", rate, rateN, strings.Join(res.NameOnlyExamples[:min(5, len(res.NameOnlyExamples))], "; "))
+	// Floors: today's figures (0.12% with facts, 0.42% by name only, after
+	// the second round of issue 10 mechanisms), so that no change makes
+	// them worse; the targets are 0.05% and 0.2%.
+	if rate > 0.0013 || rateN > 0.0043 {
+		t.Errorf("false-positive rate %.4f with facts, %.4f by name only; want <= 0.0013 and 0.0043; e.g. %s", rate, rateN, strings.Join(res.NameOnlyExamples[:min(5, len(res.NameOnlyExamples))], "; "))
 	}
 }
 
