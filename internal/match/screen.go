@@ -1015,10 +1015,12 @@ func leadOmitted(t, other []tok, used, otherUsed uint64) float64 {
 // side.
 func lastOmitted(t, other []tok, used uint64, order [][2]int, side int) float64 {
 	last := len(t) - 1
-	if last < 2 || last >= 64 || used&(1<<uint(last)) != 0 || t[last].kind != names.Word || t[last].gender != 0 || words(other) < 2 {
+	if last < 2 || last >= 64 || used&(1<<uint(last)) != 0 || t[last].kind != names.Word || t[last].gender != 0 || words(other) < 2 || t[last].abjad || other[len(other)-1].abjad {
 		// A last word that is a given name may be a father's name in a
-		// chain (AKHTAR MOHAMMAD MANSOUR SHAH MOHAMMED), and one word
-		// alone is no full name to hold a surname.
+		// chain (AKHTAR MOHAMMAD MANSOUR SHAH MOHAMMED), one word alone
+		// is no full name to hold a surname, and Arabic and Hebrew names
+		// are chains of given names and epithets where the last word is
+		// no surname customers keep (عزت ابراهيم الدوري).
 		return 0
 	}
 	for _, p := range order {

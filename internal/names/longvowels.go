@@ -16,7 +16,9 @@ func LongVowelsAgree(native, latin string) bool {
 	if !ok1 || !ok2 || len(ns) != len(ls) {
 		return true
 	}
-	for k := range ns {
+	// Slot 0 is skipped: a word-initial alif only carries the hamza of
+	// a short vowel (ابراهيم is Ibrahim, not Abrahim).
+	for k := 1; k < len(ns); k++ {
 		if ns[k] != 0 && ns[k]&ls[k] == 0 {
 			return false
 		}

@@ -18,6 +18,8 @@ func TestLongVowelsAgree(t *testing.T) {
 		{"kmali", "gamal", false},  // کمالی ends in a long i
 		{"slama", "salimi", false}, // سلامة has a long a after l
 		{"ahmd", "ahmad", true},
+		{"abrahim", "ibrahim", true},  // ابراهيم: the initial alif carries a short i
+		{"azt", "izzat", true},        // عزت
 		{"ahmd", "ahmadinejad", true}, // consonants differ in number: no evidence
 	} {
 		if got := LongVowelsAgree(tt.native, tt.latin); got != tt.want {
