@@ -28,7 +28,7 @@ func (e *Engine) Compare(name1, name2 string, t entity.Type, threshold float64) 
 		threshold = DefaultThreshold
 	}
 	kind := names.KindOf(t)
-	a1, a2 := names.Analyze(name1, kind), names.Analyze(name2, kind)
+	a1, a2 := names.Analyze(givenFirst(name1, kind), kind), names.Analyze(givenFirst(name2, kind), kind)
 	q, l1 := convertTokens(a1, kind, nil)
 	n, l2 := convertTokens(a2, kind, nil)
 	for i := range q {

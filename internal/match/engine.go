@@ -66,6 +66,9 @@ type tok struct {
 	// out (Arabic, Hebrew): the name was written in one, or its listed
 	// party has a name in one. Agreeing consonants prove more there.
 	abjad bool
+	// native marks a word written in an abjad script itself, whose
+	// transliteration keeps the long vowels the script writes.
+	native bool
 	// gender is 'm' or 'f' for a common given name borne almost only by
 	// men or by women (names.GivenGender) in a name that is not an
 	// organisation's, 0 otherwise.
@@ -110,7 +113,7 @@ type ltok struct {
 	id                           int32
 	kind                         names.TokenKind
 	geo, initials, patronymic    bool
-	abjad                        bool
+	abjad, native                bool
 	gender                       byte
 	sino, korean                 bool
 }
@@ -382,9 +385,11 @@ func vowelVariants(toks []tok) map[string]bool {
 }
 
 // tokHash is the key of a token's text in tokID. A text from an abjad
-// source, read as a given name, or a word of a Chinese- or Korean-shaped
-// name compares differently from the same text elsewhere (see tokSim), so
-// it gets an id of its own, lest the per-query memo mix them.
+// source, read as a given name, read as an organisation word with a class
+// ("islam" in a person's name and in "Islamic Bank"), written in an abjad
+// itself, or a word of a Chinese- or Korean-shaped name compares
+// differently from the same text elsewhere (see tokSim), so it gets an id
+// of its own, lest the per-query memo mix them.
 func (e *Engine) tokHash(t *tok) uint64 {
 	h := maphash.String(e.seed, t.text)
 	if t.abjad {
@@ -396,7 +401,13 @@ func (e *Engine) tokHash(t *tok) uint64 {
 	if t.korean {
 		h = h*0x9E3779B97F4A7C15 + 1
 	}
-	return h + uint64(t.gender)*0xC2B2AE3D27D4EB4F
+	if t.class != "" {
+		h ^= maphash.String(e.seed, t.class) * 0xBF58476D1CE4E5B9
+	}
+	if t.native {
+		h ^= 0xD6E8FEB86659FD93
+	}
+	return h + uint64(t.gender)*0xC2B2AE3D27D4EB4F + uint64(t.kind)*0x94D049BB133111EB
 }
 
 // analyseNames runs name analysis over every name on all cores.
@@ -424,7 +435,7 @@ func (e *Engine) analyseNames() {
 				}
 				all := make([]analysed, 0, len(ent.Names))
 				for j, n := range ent.Names {
-					toks, legal := convertTokens(names.Analyze(n.Full, kind), kind, nil)
+					toks, legal := convertTokens(names.Analyze(givenFirst(n.Full, kind), kind), kind, nil)
 					if len(toks) > 0 {
 						all = append(all, analysed{j, toks, legal})
 					}
@@ -541,7 +552,7 @@ func (a *arena) span(s string) span {
 func (a *arena) pack(t *tok) ltok {
 	return ltok{
 		text: a.span(t.text), key: a.span(t.key), class: a.span(t.class), nick: a.span(t.nick), flat: a.span(t.flat),
-		w: t.w, id: t.id, kind: t.kind, geo: t.geo, initials: t.initials, patronymic: t.patronymic, abjad: t.abjad, gender: t.gender, sino: t.sino, korean: t.korean,
+		w: t.w, id: t.id, kind: t.kind, geo: t.geo, initials: t.initials, patronymic: t.patronymic, abjad: t.abjad, native: t.native, gender: t.gender, sino: t.sino, korean: t.korean,
 	}
 }
 
@@ -550,7 +561,7 @@ func (e *Engine) str(s span) string { return e.strs[s.off : s.off+s.n] }
 func (e *Engine) unpackTok(l *ltok) tok {
 	return tok{
 		text: e.str(l.text), key: e.str(l.key), class: e.str(l.class), nick: e.str(l.nick), flat: e.str(l.flat),
-		w: l.w, id: l.id, kind: l.kind, geo: l.geo, initials: l.initials, patronymic: l.patronymic, abjad: l.abjad, gender: l.gender, sino: l.sino, korean: l.korean,
+		w: l.w, id: l.id, kind: l.kind, geo: l.geo, initials: l.initials, patronymic: l.patronymic, abjad: l.abjad, native: l.native, gender: l.gender, sino: l.sino, korean: l.korean,
 	}
 }
 
@@ -597,7 +608,7 @@ func convertTokens(a names.Analysis, kind names.Kind, dst []tok) ([]tok, []strin
 		if len(toks) == 48 {
 			break
 		}
-		nt := tok{text: t.Text, key: t.Key, class: t.Class, kind: t.Kind, flat: flatten(t.Text), abjad: abjad, sino: a.Sino, korean: a.Korean}
+		nt := tok{text: t.Text, key: t.Key, class: t.Class, kind: t.Kind, flat: flatten(t.Text), abjad: abjad, native: abjad, sino: a.Sino, korean: a.Korean}
 		if kind != names.Org {
 			nt.gender = names.GivenGender(t.Text)
 		}

@@ -59,17 +59,18 @@ type scratch struct {
 type candAcc struct {
 	acc float32 // weight of the query tokens found in the name
 	// tag is the generation of the query that wrote acc, shifted left by
-	// stampBits, plus 1 + the last query token credited, so that each
+	// stampBits, plus the tag of the last tokPost credited, so that each
 	// token counts once and a query need not clear the previous one's
 	// totals.
 	tag uint32
 }
 
-// stampBits holds 1 + a query token's index.
+// stampBits holds a tokPost's tag: 1 + a query token's index, or
+// maxTokens + 1 + the index of the first of a pair of tokens.
 const stampBits = 5
 
-// The conversion fails to compile if maxTokens outgrows stampBits.
-const _ = uint(1<<stampBits - 1 - maxTokens)
+// The conversion fails to compile if the tags outgrow stampBits.
+const _ = uint(1<<stampBits - 1 - (2*maxTokens - 1))
 
 // posting is a list of names found for a query token: by the exact key
 // (f 1) or through a deleted letter, a typo away (f typoHit).
@@ -84,6 +85,11 @@ type tokPost struct {
 	i, lo, hi int
 	size      int
 	h         uint64 // the postings hash of the token's key
+	// w is the weight a name found by these postings gathers, tag the
+	// stamp that keeps it from gathering it twice: a token's own, or for
+	// two neighbouring tokens written as one, both their weights.
+	w   float32
+	tag uint32
 }
 
 // simMemo remembers, for one query, the similarity of each query token to
@@ -252,7 +258,7 @@ func (e *Engine) analyseQuery(q Query, dob entity.Date, s *scratch) query {
 		aq.Type = t
 	}
 	aq.kind = names.KindOf(aq.Type)
-	a := names.Analyze(q.Name, aq.kind)
+	a := names.Analyze(givenFirst(q.Name, aq.kind), aq.kind)
 	aq.toks, aq.legal = convertTokens(a, aq.kind, s.toks)
 	s.toks = aq.toks
 	if len(aq.toks) > maxTokens {
@@ -400,7 +406,7 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []rank {
 	lists := s.lists[:0]
 	var totalW float32
 	for i, t := range q.toks {
-		tp := tokPost{i: i, lo: len(lists)}
+		tp := tokPost{i: i, lo: len(lists), w: t.w, tag: uint32(i + 1)}
 		add := func(p []int32, f float32) {
 			if len(p) > 0 {
 				lists = append(lists, posting{p, f})
@@ -425,8 +431,15 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []rank {
 				}
 			}
 		}
-		if i+1 < len(q.toks) && t.kind == names.Word && q.toks[i+1].kind == names.Word {
-			add(e.post.get(q.pairKey(i)), 1)
+		if len(exact) == 0 && t.kind == names.Word && len(t.text) >= 3 && t.text[0] != t.text[1] {
+			// A word no list has may have its first two letters swapped
+			// ("IKM" for KIM, "OHSEIN" for HOSEIN), which changes the key
+			// where the deletion index does not reach: short words, and
+			// a vowel moved to the front.
+			s.buf = append(append(s.buf[:0], t.text[1], t.text[0]), t.text[2:]...)
+			if k := names.Key(string(s.buf)); k != t.key {
+				add(e.post.get(k), typoHit)
+			}
 		}
 		if q.short && t.kind == names.Word && len(t.text) >= minAcronym && len(t.text) <= maxAcronym {
 			// An organisation's initials (see acronymOf).
@@ -437,6 +450,19 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []rank {
 		tp.hi = len(lists)
 		if tp.size > 0 {
 			tps = append(tps, tp)
+		}
+		if i+1 < len(q.toks) && t.kind == names.Word && q.toks[i+1].kind == names.Word {
+			// Two neighbouring words that, written as one, are a listed
+			// word or two listed neighbours written as one: joined or
+			// split words, or a letter moved across the space ("ERICB
+			// ADEGE" for ERIC BADEGE). The pair is found on its own, with
+			// both words' weight: the shifted words alone find nothing,
+			// or only the many names sharing a common one.
+			pk := q.pairKey(i)
+			if pair := e.post.get(pk); len(pair) > 0 {
+				tps = append(tps, tokPost{i: i, lo: len(lists), hi: len(lists) + 1, size: len(pair), h: e.post.hash(pk), w: t.w + q.toks[i+1].w, tag: uint32(maxTokens + i + 1)})
+				lists = append(lists, posting{pair, 1})
+			}
 		}
 		if t.kind != names.Particle {
 			totalW += t.w
@@ -452,14 +478,21 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []rank {
 	// still gather: once below minAcc, later tokens open no candidates,
 	// since every one they opened would be dropped below. A small margin
 	// keeps float rounding from pruning a name that would have been kept.
-	var rest [maxTokens + 1]float64
+	//
+	// A pair's weight is its words' (see above), which count here
+	// already: counted twice, the bound would let common words open
+	// candidates that gather nothing more.
+	var rest [2 * maxTokens]float64
 	for n := len(tps) - 1; n >= 0; n-- {
-		rest[n] = rest[n+1] + float64(q.toks[tps[n].i].w)
+		rest[n] = rest[n+1]
+		if tps[n].tag <= maxTokens {
+			rest[n] += float64(tps[n].w)
+		}
 	}
 	cand, gen := s.cand, s.gen
 	for n, tp := range tps {
-		w := q.toks[tp.i].w
-		tag := gen<<stampBits | uint32(tp.i+1)
+		w := tp.w
+		tag := gen<<stampBits | tp.tag
 		tl := lists[tp.lo:tp.hi]
 		// The rarest token always opens candidates; common ones only
 		// confirm what rarer tokens found.
@@ -510,9 +543,11 @@ func (e *Engine) retrieve(q *query, s *scratch, sources []string) []rank {
 		// first: "MOHAMED OMAR MOHAMED" before "MOHAMED OMAR MOHAMED
 		// ABDULLAHI HASSAN".
 		// Several query tokens may hit one listed token, so the shared
-		// weight is capped by the listed name's own.
+		// weight is capped by the listed name's own; a pair of words is
+		// credited on top of the words themselves, so it is capped by the
+		// query's too.
 		ws := e.wsum[ni]
-		pre := 2 * min(a, ws) / (totalW + ws + 1e-6)
+		pre := 2 * min(a, ws, totalW) / (totalW + ws + 1e-6)
 		if pre >= minPre {
 			ranks = append(ranks, rank{ni, pre})
 		}
@@ -756,16 +791,30 @@ func tokSim(a, b *tok) float64 {
 		if len(a.key) <= 2 {
 			ks = 0.8
 		}
-		if s < ks && (a.abjad || b.abjad || names.SameVowels(a.text, b.text)) {
+		if s < ks && (a.abjad || b.abjad || names.SameVowels(a.text, b.text)) && longVowelsAgree(a, b) {
 			s = ks
 		}
 	} else if s == 0 && len(a.key) >= 4 && len(b.key) >= 4 {
 		// Vowels are checked last: most pairs of keys are far apart.
-		if ks := tokenSim(a.key, b.key); ks > 0 && (a.abjad || b.abjad || names.SameVowels(a.text, b.text)) {
+		if ks := tokenSim(a.key, b.key); ks > 0 && (a.abjad || b.abjad || names.SameVowels(a.text, b.text)) && longVowelsAgree(a, b) {
 			s = 0.85 * ks
 		}
 	}
 	return s
+}
+
+// longVowelsAgree reports whether, when one of two words was written in
+// Arabic or Hebrew script and the other in Latin, the Latin spelling has a
+// vowel wherever the script wrote a long one (names.LongVowelsAgree): a
+// shared skeleton then proves a spelling variant, not Husayn for Hasan.
+func longVowelsAgree(a, b *tok) bool {
+	switch {
+	case a.native == b.native:
+		return true
+	case a.native:
+		return names.LongVowelsAgree(a.text, b.text)
+	}
+	return names.LongVowelsAgree(b.text, a.text)
 }
 
 // designator reports whether an organisation-word class is a general
@@ -851,6 +900,9 @@ func alignScore(q, n []tok, qj, nj []join, person bool, memo *simMemo, explain b
 	// "van der Bilt" / "Vanderbilt".
 	cands = joinCands(cands, qj, n, false)
 	cands = joinCands(cands, nj, q, true)
+	// A letter moved across a space ("ERICB ADEGE" / "ERIC BADEGE"): the
+	// two words written together are the same.
+	cands = shiftedCands(cands, qj, nj)
 	if person {
 		// Initials written as one word: "JR Smith" / "John Robert Smith".
 		cands = initialsCands(cands, q, n, false)
@@ -913,6 +965,32 @@ func alignScore(q, n []tok, qj, nj []join, person bool, memo *simMemo, explain b
 	if len(lq) > k && words(n) == 1 {
 		omitQuery = max(omit, omitSingle)
 	}
+	if person && k == 0 {
+		// One name holds all of the other's words but its first given
+		// name: "Hector De Jesus Garcia" for "Jesus Garcia", "Erik John
+		// Lee" for "LEE, John". Customers go by their first given name,
+		// and a middle name shared with a common surname is how namesakes
+		// look, so the missing first name counts as a word that differs,
+		// not as a middle name left out.
+		// Likewise its surname, when the other's surname is aligned with
+		// one of its given names: "Michael Barry Shor" for "Michael
+		// Berry", "Steven Joseph Horton" for "Steven Joseph". A second
+		// surname after the one aligned (GUZMAN LOERA for Guzman) is left
+		// out as customers leave it out.
+		u := leadOmitted(q, n, qUsed, nUsed)
+		if u == 0 {
+			u = leadOmitted(n, q, nUsed, qUsed)
+		}
+		if u == 0 {
+			u = lastOmitted(q, n, qUsed, order, 0)
+		}
+		if u == 0 {
+			u = lastOmitted(n, q, nUsed, order, 1)
+		}
+		if u > 0 {
+			cost += substituteCost*max(u, substituteFloor) - omit*u
+		}
+	}
 	for side, rest := range [][]unmatched{lq[k:], ln[k:]} {
 		o := omit
 		if side == 0 {
@@ -936,6 +1014,66 @@ func alignScore(q, n []tok, qj, nj []join, person bool, memo *simMemo, explain b
 		score *= patronymicFactor
 	}
 	return score, pairs
+}
+
+// leadOmitted returns the weight of t's first word when it is a common
+// given name left unmatched (used) while the other name's first word, a
+// common given name too, is matched (otherUsed) to a later word of t; 0
+// otherwise. A name of the surname alone ("President Putin") leaves the
+// given names out as a middle name is left out.
+func leadOmitted(t, other []tok, used, otherUsed uint64) float64 {
+	if used&1 != 0 || otherUsed&1 == 0 || t[0].gender == 0 || t[0].kind != names.Word || other[0].gender == 0 {
+		return 0
+	}
+	return float64(t[0].w)
+}
+
+// lastOmitted returns the weight of t's last word when it is a word that
+// is no common given name, left unmatched (used), while the other name's
+// last word is aligned with a middle given name or initial of t; 0
+// otherwise. order holds the aligned pairs' first tokens, t's at index
+// side.
+func lastOmitted(t, other []tok, used uint64, order [][2]int, side int) float64 {
+	last := len(t) - 1
+	if last < 2 || last >= 64 || used&(1<<uint(last)) != 0 || t[last].kind != names.Word || t[last].gender != 0 || words(other) < 2 || t[last].abjad || other[len(other)-1].abjad {
+		// A last word that is a given name may be a father's name in a
+		// chain (AKHTAR MOHAMMAD MANSOUR SHAH MOHAMMED), one word alone
+		// is no full name to hold a surname, and Arabic and Hebrew names
+		// are chains of given names and epithets where the last word is
+		// no surname customers keep (عزت ابراهيم الدوري).
+		return 0
+	}
+	for _, p := range order {
+		if p[1-side] != len(other)-1 {
+			continue
+		}
+		// A middle word: the other's surname aligned with t's first
+		// word is a reordered name ("Scott Michael" / "Michael Scott").
+		if g := &t[p[side]]; p[side] > 0 && (g.gender != 0 || g.kind == names.Initial) {
+			return float64(t[last].w)
+		}
+		return 0
+	}
+	return 0
+}
+
+// givenFirst writes a person's "SURNAME, Given" name as "Given SURNAME",
+// so that a person's first word is a given name whichever way the name was
+// written. Other kinds of names keep their commas' order: "Acme, Inc." is
+// not an inverted name.
+func givenFirst(name string, kind names.Kind) string {
+	if kind != names.Person {
+		return name
+	}
+	sur, given, ok := strings.Cut(name, ",")
+	if !ok || strings.Contains(given, ",") {
+		return name
+	}
+	sur, given = strings.TrimSpace(sur), strings.TrimSpace(given)
+	if sur == "" || given == "" {
+		return name
+	}
+	return given + " " + sur
 }
 
 // words counts the tokens of t that are not particles.
@@ -1013,6 +1151,27 @@ func unmatchedTokens(t []tok, used uint64, out []unmatched) []unmatched {
 		out[j] = u
 	}
 	return out
+}
+
+// shiftedSim is the similarity of two neighbouring words to two others
+// that are the same letters with the space elsewhere.
+const shiftedSim = 0.9
+
+// shiftedCands adds a pair for each two neighbouring words of one name
+// that, written as one, are two neighbouring words of the other written as
+// one, with the space in another place.
+func shiftedCands(cands []cand, qj, nj []join) []cand {
+	for a := range qj {
+		if qj[a].span != 2 {
+			continue
+		}
+		for b := range nj {
+			if nj[b].span == 2 && qj[a].t.text == nj[b].t.text {
+				cands = append(cands, cand{qj[a].i, nj[b].i, 2, 2, shiftedSim})
+			}
+		}
+	}
+	return cands
 }
 
 // joinCands adds candidate pairs where a joined form of neighbouring
