@@ -15,7 +15,7 @@ import (
 // text5K returns 5 KB of news text: the example paragraph, then ordinary
 // paragraphs.
 func text5K(b *testing.B) string {
-	ex, err := os.ReadFile(filepath.Join("..", "..", "examples", "documents", "drone-procurement-news.txt"))
+	ex, err := os.ReadFile(filepath.Join("..", "..", "examples", "texts", "drone-procurement-news.txt"))
 	if err != nil {
 		b.Fatal(err)
 	}

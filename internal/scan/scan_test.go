@@ -48,7 +48,7 @@ func scanText(tb testing.TB, text string) []scan.Mention {
 // the Caspian ports, the embargoed countries, the HS codes and the
 // component families, and none of the unlisted people.
 func TestDroneProcurementExample(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("..", "..", "examples", "documents", "drone-procurement-news.txt"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "examples", "texts", "drone-procurement-news.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
