@@ -273,10 +273,16 @@ func FuzzReviewRoutes(f *testing.F) {
 	f.Add(uint8(2), "close", []byte(`{"outcome":"released"}`))
 	f.Add(uint8(1), "escalate", []byte(`{"to":"nobody","reason":"x"}`))
 	f.Add(uint8(4), "", []byte(``))
+	// A route starting with "/" is a path of its own: the unblock routes.
+	f.Add(uint8(1), "/v1/counterparties/C1/unblock", []byte(`{"reason":"namesake"}`))
+	f.Add(uint8(3), "/v1/unblock-requests/1/decision", []byte(`{"approve":false,"note":"no"}`))
 	f.Fuzz(func(t *testing.T, role uint8, route string, body []byte) {
 		path := "/v1/alerts/1"
 		method := "GET"
-		if route != "" {
+		switch {
+		case strings.HasPrefix(route, "/"):
+			path, method = route, "POST"
+		case route != "":
 			path, method = path+"/"+route, "POST"
 		}
 		req := httptest.NewRequest(method, "http://x/", bytes.NewReader(body))
