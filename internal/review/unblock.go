@@ -20,7 +20,7 @@ func (s *Service) ProposeUnblock(ctx context.Context, actor store.Actor, counter
 	}
 	var u store.UnblockRequest
 	err := s.store.Write(ctx, actor, reason, func(tx *store.Tx) error {
-		blk, blocked, err := s.store.CounterpartyBlock(ctx, counterpartyID)
+		blk, blocked, err := tx.CounterpartyBlock(ctx, counterpartyID)
 		if err != nil {
 			return err
 		}
