@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -87,6 +88,54 @@ func TestAlertsCLI(t *testing.T) {
 		must("suppressions", "revoke", id(sps[0].ID), "--reason", "adverse media", "--as", "bob")
 		if out := must("parties", "screen", "C-1001", "--as", "alice"); !strings.Contains(out, "1 with an open alert") {
 			t.Fatalf("revoked suppression still holds: %q", out)
+		}
+
+		// An order naming C-1001 by counterparty_id, checked with the
+		// database, shows the open alert.
+		doc, err := os.ReadFile(filepath.Join("..", "..", "examples", "clean-bearings-germany.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var o map[string]any
+		if err := json.Unmarshal(doc, &o); err != nil {
+			t.Fatal(err)
+		}
+		o["parties"].([]any)[0].(map[string]any)["counterparty_id"] = "C-1001"
+		doc, _ = json.Marshal(o)
+		cpOrder := filepath.Join(t.TempDir(), "order.json")
+		if err := os.WriteFile(cpOrder, doc, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, out, errOut := dbRun(t, b.DSN, "check", "--json", cpOrder)
+		if code != 0 || !strings.Contains(out, `"rule": "party.counterparty_alert"`) || !strings.Contains(out, `"decision": "review"`) {
+			t.Fatalf("check --db of an order naming a counterparty with an open alert: exit %d: %s %s", code, out, errOut)
+		}
+
+		// A true match blocks C-1001: the order is blocked, until an
+		// unblock proposed by one user is approved by a reviewer.
+		if err := json.Unmarshal([]byte(must("alerts", "list", "--counterparty", "C-1001", "--open", "--json", "--as", "dave")), &alerts); err != nil || len(alerts) != 1 {
+			t.Fatalf("open alert of C-1001: %+v %v", alerts, err)
+		}
+		if err := json.Unmarshal([]byte(must("alerts", "show", id(alerts[0].ID), "--json", "--as", "alice")), &a); err != nil {
+			t.Fatal(err)
+		}
+		must("alerts", "disposition", id(a.ID), "--hit", id(a.Hits[0].ID), "--verdict", "true_match", "--reason-code", "other",
+			"--comment", "same passport", "--as", "alice", "--reason", "KYC file")
+		code, out, errOut = dbRun(t, b.DSN, "check", "--json", cpOrder)
+		if code != 0 || !strings.Contains(out, `"rule": "party.counterparty_blocked"`) || !strings.Contains(out, `"decision": "block"`) {
+			t.Fatalf("check of an order naming a blocked counterparty: exit %d: %s %s", code, out, errOut)
+		}
+		fails("reason", "parties", "unblock", "C-1001", "--as", "alice")
+		fails("may not unblock", "parties", "unblock", "C-1001", "--reason", "x", "--as", "dave")
+		if out := must("parties", "unblock", "C-1001", "--reason", "passport shows another person", "--as", "alice"); !strings.Contains(out, "awaiting approval") {
+			t.Fatalf("unblock: %q", out)
+		}
+		fails("may not approve", "parties", "approve-unblock", "1", "--as", "alice")
+		if out := must("parties", "approve-unblock", "1", "--as", "bob", "--note", "agreed"); !strings.Contains(out, "no longer blocked") {
+			t.Fatalf("approve unblock: %q", out)
+		}
+		if _, out, _ = dbRun(t, b.DSN, "check", "--json", cpOrder); strings.Contains(out, `"rule": "party.counterparty_blocked"`) {
+			t.Fatalf("unblocked counterparty still blocks the order: %s", out)
 		}
 
 		// The acting user and the SLA may come from the environment.

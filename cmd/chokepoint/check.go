@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/chokepoint-dev/chokepoint/internal/orders"
+	"github.com/chokepoint-dev/chokepoint/internal/review"
+	"github.com/chokepoint-dev/chokepoint/internal/store"
 )
 
 func runCheck(ctx context.Context, e *env, args []string) error {
@@ -25,7 +27,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	failOn := fs.String("fail-on", "", "exit 1 when an order's decision is at least this: review or block (invalid orders count too)")
 	in := fs.String("in", "", "batch input: JSONL (one order per line) or CSV (see orders.CSVColumns); .csv selects CSV")
 	out := fs.String("out", "", "batch output file, JSONL (default stdout)")
-	historyFile := fs.String("history", "", "party history file for the new-party red flag: read, and the parties of clear orders added (default: no history)")
+	historyFile := fs.String("history", "", "party history file for the new-party red flag: read, and the parties of clear orders added (default: the database's history with --db or --record, else none)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "batch: orders checked in parallel")
 	allowErrors := fs.Bool("allow-errors", false, "batch: exit 0 even when orders were invalid and got no decision (they are still reported)")
 	cacheSize := fs.Int("cache", 10000, "batch: screening results kept across orders (repeat customers are screened once); 0 turns it off")
@@ -107,23 +109,32 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		checker.SetHistory(hist)
 	}
 	var rec orderRecorder
-	if *record {
-		st, svc, actor, err := wf.open(ctx, e)
+	// With a system of record (--db, CHOKEPOINT_DB or --record), parties
+	// that carry a counterparty_id are looked up in it, and it keeps the
+	// party history unless --history names a file.
+	if *record || *wf.db != "" {
+		st, svc, actor, err := openForCheck(ctx, e, wf, *record)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		rec = func(o *orders.Order, rep *orders.Report) error {
-			out, err := svc.RecordOrder(ctx, actor, wf.why(), eng, o, rep)
-			if err != nil {
-				return err
+		checker.SetCounterparties(svc)
+		if hist == nil {
+			checker.SetHistory(svc.OrderHistory(ctx, actor))
+		}
+		if *record {
+			rec = func(o *orders.Order, rep *orders.Report) error {
+				out, err := svc.RecordOrder(ctx, actor, wf.why(), eng, o, rep)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stderr, "order %s: recorded as screening %d", rep.OrderID, out.Screening.ID)
+				if out.Alert.ID != 0 {
+					fmt.Fprintf(e.stderr, ", alert %d (%s)", out.Alert.ID, out.Alert.Status)
+				}
+				fmt.Fprintln(e.stderr)
+				return nil
 			}
-			fmt.Fprintf(e.stderr, "order %s: recorded as screening %d", rep.OrderID, out.Screening.ID)
-			if out.Alert.ID != 0 {
-				fmt.Fprintf(e.stderr, ", alert %d (%s)", out.Alert.ID, out.Alert.Status)
-			}
-			fmt.Fprintln(e.stderr)
-			return nil
 		}
 	}
 	var runErr error
@@ -152,6 +163,25 @@ func meets(d orders.Decision, failOn string) bool {
 		return d == orders.DecisionBlock
 	}
 	return false
+}
+
+// openForCheck opens the system of record for a check: as the --as user
+// when the check is recorded (or --as is given), else as the shell's user,
+// who only reads counterparties and adds cleared parties to the history.
+func openForCheck(ctx context.Context, e *env, wf workflowFlags, record bool) (*store.Store, *review.Service, store.Actor, error) {
+	if record || strings.TrimSpace(*wf.as) != "" {
+		return wf.open(ctx, e)
+	}
+	st, err := wf.dbFlags.open(ctx, e)
+	if err != nil {
+		return nil, nil, store.Actor{}, err
+	}
+	svc, err := newReview(e, st)
+	if err != nil {
+		st.Close()
+		return nil, nil, store.Actor{}, err
+	}
+	return st, svc, store.Operator(), nil
 }
 
 // orderRecorder stores a checked order in the system of record.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/chokepoint-dev/chokepoint/internal/lists/parse"
@@ -14,12 +15,14 @@ import (
 
 const partiesSynopsis = `parties import FILE [--format csv|jsonl] [--batch N] [--reason WHY] [--json]
        chokepoint parties show ID [--history] [--json]
-       chokepoint parties screen ID... | --all | --unscreened [--batch N] --as USER [--reason WHY]`
+       chokepoint parties screen ID... | --all | --unscreened [--batch N] --as USER [--reason WHY]
+       chokepoint parties unblock ID --reason WHY --as USER
+       chokepoint parties approve-unblock REQUEST [--reject --note WHY] --as USER`
 
 // runParties imports and shows counterparties in the system of record.
 func runParties(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return &usageError{"parties needs a subcommand: import, show or screen"}
+		return &usageError{"parties needs a subcommand: import, show, screen, unblock or approve-unblock"}
 	}
 	switch args[0] {
 	case "import":
@@ -28,8 +31,10 @@ func runParties(ctx context.Context, e *env, args []string) error {
 		return runPartiesShow(ctx, e, args[1:])
 	case "screen":
 		return runPartiesScreen(ctx, e, args[1:])
+	case "unblock", "approve-unblock":
+		return runPartiesUnblock(ctx, e, args[0], args[1:])
 	}
-	return &usageError{fmt.Sprintf("unknown parties subcommand %q (want import, show or screen)", args[0])}
+	return &usageError{fmt.Sprintf("unknown parties subcommand %q (want import, show, screen, unblock or approve-unblock)", args[0])}
 }
 
 func runPartiesImport(ctx context.Context, e *env, args []string) error {
@@ -161,6 +166,55 @@ func runPartiesShow(ctx context.Context, e *env, args []string) error {
 		for k, val := range v.Attributes {
 			fmt.Fprintf(e.stdout, "  %s: %s\n", k, val)
 		}
+	}
+	return nil
+}
+
+// runPartiesUnblock proposes lifting a counterparty's block, or approves
+// or rejects such a proposal: two different users, the second a reviewer.
+func runPartiesUnblock(ctx context.Context, e *env, sub string, args []string) error {
+	fs := newFlagSet(e, "parties "+sub, partiesSynopsis)
+	wf := addWorkflowFlags(fs, e)
+	reject := fs.Bool("reject", false, "approve-unblock: reject the request instead (needs --note)")
+	note := fs.String("note", "", "approve-unblock: the approver's note")
+	asJSON := fs.Bool("json", false, "print the request as JSON")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return &usageError{fmt.Sprintf("parties %s needs exactly one id", sub)}
+	}
+	var id int64
+	if sub == "approve-unblock" {
+		if id, err = strconv.ParseInt(pos[0], 10, 64); err != nil || id <= 0 {
+			return &usageError{fmt.Sprintf("unblock request id %q: want a positive number", pos[0])}
+		}
+	}
+	s, svc, actor, err := wf.open(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var u store.UnblockRequest
+	if sub == "unblock" {
+		u, err = svc.ProposeUnblock(ctx, actor, pos[0], wf.why())
+	} else {
+		u, err = svc.DecideUnblock(ctx, actor, wf.why(), id, !*reject, *note)
+	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(e.stdout, u)
+	}
+	switch u.Status {
+	case store.UnblockPending:
+		fmt.Fprintf(e.stdout, "unblock request %d for %s: awaiting approval by a reviewer other than %s\n", u.ID, u.CounterpartyID, u.RequestedBy)
+	case store.UnblockApproved:
+		fmt.Fprintf(e.stdout, "unblock request %d approved by %s: %s is no longer blocked\n", u.ID, u.DecidedBy, u.CounterpartyID)
+	default:
+		fmt.Fprintf(e.stdout, "unblock request %d rejected by %s: %s stays blocked\n", u.ID, u.DecidedBy, u.CounterpartyID)
 	}
 	return nil
 }

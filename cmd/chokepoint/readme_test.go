@@ -73,6 +73,9 @@ var readmeOutputs = []struct {
 	{regexp.MustCompile(`scan examples/documents/mt103-remittance-listed\.fin`), "text.listed_party"},
 	{regexp.MustCompile(`scan examples/documents/drone-procurement-news\.txt`), "us_ofac_sdn:45713"},
 	{regexp.MustCompile(`^\./chokepoint lists diff us_ofac_sdn$`), "run lists update or lists import first"},
+	{regexp.MustCompile(`^\./chokepoint parties screen C-1001 `), "1 with an open alert"},
+	{regexp.MustCompile(`check --record --as alice examples/payer-counterparty\.json`), "party.counterparty_blocked"},
+	{regexp.MustCompile(`parties approve-unblock`), "no longer blocked"},
 }
 
 // readmeFixtures are files a command names that a user would have
@@ -83,6 +86,10 @@ var readmeFixtures = []struct {
 }{
 	{regexp.MustCompile(`lists import un_sc consolidated\.xml`), "consolidated.xml", "internal/lists/bundle/data/un_sc/consolidated.xml.gz"},
 }
+
+// readmeSDNUpdate is the README's import of the next SDN files: the test
+// writes the bundled ones with entry 33596 changed (mehrabiBorn1962).
+var readmeSDNUpdate = regexp.MustCompile(`lists import us_ofac_sdn sdn\.csv add\.csv alt\.csv sdn_comments\.csv`)
 
 // readmeCommand is one shell command of a ```sh block.
 type readmeCommand struct {
@@ -136,6 +143,10 @@ func TestREADMECommands(t *testing.T) {
 				if _, err := exec.LookPath("curl"); err != nil {
 					t.Skipf("skipping README.md:%d: curl is not installed", c.line)
 				}
+			}
+			if readmeSDNUpdate.MatchString(c.bare) {
+				// The next SDN files, in which the cleared entry changed.
+				unpackSDN(t, work, mehrabiBorn1962)
 			}
 			for _, f := range readmeFixtures {
 				if f.pattern.MatchString(c.bare) {

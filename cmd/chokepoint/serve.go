@@ -95,7 +95,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	h := api.NewHandler(api.Deps{
 		Engine: eng,
 		Orders: api.NewOrderChecker(func(s api.Screener) *orders.Checker {
-			return orders.NewChecker(s, nil) // the built-in rules; no party history
+			c := orders.NewChecker(s, nil) // the built-in rules
+			// With a database, parties carrying a counterparty_id are
+			// looked up in it and it keeps the party history; without,
+			// there is no party history.
+			if svc != nil {
+				c.SetCounterparties(svc)
+				c.SetHistory(svc.OrderHistory(ctx, store.Operator()))
+			}
+			return c
 		}),
 		APIKeys:          keys,
 		MetricsElsewhere: *metricsAddr != "",

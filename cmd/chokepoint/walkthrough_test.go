@@ -90,10 +90,7 @@ func TestWalkthrough(t *testing.T) {
 		}
 
 		// The SDN list is updated: Mehrabi's date of birth changes.
-		files := unpackSDN(t, func(sdn string) string {
-			return strings.Replace(sdn, `33596,"MEHRABI, Abdollah","individual","NPWMD] [IRGC] [IFSR",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"DOB 22 Dec 1961;`,
-				`33596,"MEHRABI, Abdollah","individual","NPWMD] [IRGC] [IFSR",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"DOB 22 Dec 1962;`, 1)
-		})
+		files := unpackSDN(t, t.TempDir(), mehrabiBorn1962)
 		must(append([]string{"lists", "import", "us_ofac_sdn"}, files...)...)
 		must("parties", "screen", "C-1001", "--as", "alice")
 		json.Unmarshal([]byte(must("alerts", "list", "--counterparty", "C-1001", "--open", "--json", "--as", "alice")), &alerts)
@@ -148,11 +145,17 @@ func TestWalkthrough(t *testing.T) {
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }
 
+// mehrabiBorn1962 is an SDN update: entry 33596 (Abdollah Mehrabi) gets
+// another date of birth.
+func mehrabiBorn1962(sdn string) string {
+	return strings.Replace(sdn, `33596,"MEHRABI, Abdollah","individual","NPWMD] [IRGC] [IFSR",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"DOB 22 Dec 1961;`,
+		`33596,"MEHRABI, Abdollah","individual","NPWMD] [IRGC] [IFSR",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"DOB 22 Dec 1962;`, 1)
+}
+
 // unpackSDN writes the bundled SDN files, sdn.csv passed through edit,
-// to a temporary directory and returns their paths.
-func unpackSDN(t *testing.T, edit func(string) string) []string {
+// to dir and returns their paths.
+func unpackSDN(t *testing.T, dir string, edit func(string) string) []string {
 	t.Helper()
-	dir := t.TempDir()
 	var paths []string
 	for _, f := range []string{"sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"} {
 		raw, err := os.ReadFile(filepath.Join("..", "..", "internal", "lists", "bundle", "data", "us_ofac_sdn", f+".gz"))

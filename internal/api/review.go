@@ -30,6 +30,8 @@ func (s *server) reviewRoutes() {
 	s.handle("GET /v1/screenings/{id}", false, s.asUser(s.getScreening))
 	s.handle("GET /v1/suppressions", false, s.asUser(s.listSuppressions))
 	s.handle("POST /v1/suppressions/{id}/revoke", false, s.asUser(s.revokeSuppression))
+	s.handle("POST /v1/counterparties/{id}/unblock", false, s.asUser(s.proposeUnblock))
+	s.handle("POST /v1/unblock-requests/{id}/decision", false, s.asUser(s.decideUnblock))
 }
 
 type actorHandler func(w http.ResponseWriter, r *http.Request, a store.Actor)
@@ -155,6 +157,8 @@ func reviewError(err error) error {
 		return &Error{Status: http.StatusConflict, Code: "alert_closed", Message: err.Error()}
 	case errors.Is(err, review.ErrOwnDecision):
 		return &Error{Status: http.StatusConflict, Code: "own_decision", Message: err.Error()}
+	case errors.Is(err, store.ErrUnblockPending):
+		return &Error{Status: http.StatusConflict, Code: "unblock_pending", Field: "counterparty_id", Message: err.Error()}
 	case errors.Is(err, review.ErrNotReady):
 		return &Error{Status: http.StatusConflict, Code: "not_ready", Message: err.Error()}
 	case errors.Is(err, store.ErrNotFound):
@@ -425,4 +429,51 @@ func (s *server) revokeSuppression(w http.ResponseWriter, r *http.Request, a sto
 		return
 	}
 	s.writeJSON(w, http.StatusOK, sp)
+}
+
+// UnblockRequest is the body of POST /v1/counterparties/{id}/unblock.
+type UnblockRequest struct {
+	Reason string `json:"reason"`
+}
+
+// proposeUnblock asks for a counterparty's block to be lifted; it takes
+// effect only when another reviewer approves.
+func (s *server) proposeUnblock(w http.ResponseWriter, r *http.Request, a store.Actor) {
+	var req UnblockRequest
+	if err := s.readJSON(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	u, err := s.review.ProposeUnblock(r.Context(), a, r.PathValue("id"), req.Reason)
+	if err != nil {
+		s.writeError(w, r, reviewError(err))
+		return
+	}
+	s.writeJSON(w, http.StatusCreated, u)
+}
+
+// UnblockDecision is the body of POST /v1/unblock-requests/{id}/decision.
+type UnblockDecision struct {
+	Approve bool   `json:"approve"`
+	Note    string `json:"note"`
+	Reason  string `json:"reason"`
+}
+
+func (s *server) decideUnblock(w http.ResponseWriter, r *http.Request, a store.Actor) {
+	id, err := pathID(r, "unblock request")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var req UnblockDecision
+	if err := s.readJSON(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	u, err := s.review.DecideUnblock(r.Context(), a, req.Reason, id, req.Approve, req.Note)
+	if err != nil {
+		s.writeError(w, r, reviewError(err))
+		return
+	}
+	s.writeJSON(w, http.StatusOK, u)
 }

@@ -273,10 +273,16 @@ func FuzzReviewRoutes(f *testing.F) {
 	f.Add(uint8(2), "close", []byte(`{"outcome":"released"}`))
 	f.Add(uint8(1), "escalate", []byte(`{"to":"nobody","reason":"x"}`))
 	f.Add(uint8(4), "", []byte(``))
+	// A route starting with "/" is a path of its own: the unblock routes.
+	f.Add(uint8(1), "/v1/counterparties/C1/unblock", []byte(`{"reason":"namesake"}`))
+	f.Add(uint8(3), "/v1/unblock-requests/1/decision", []byte(`{"approve":false,"note":"no"}`))
 	f.Fuzz(func(t *testing.T, role uint8, route string, body []byte) {
 		path := "/v1/alerts/1"
 		method := "GET"
-		if route != "" {
+		switch {
+		case strings.HasPrefix(route, "/"):
+			path, method = route, "POST"
+		case route != "":
 			path, method = path+"/"+route, "POST"
 		}
 		req := httptest.NewRequest(method, "http://x/", bytes.NewReader(body))
@@ -288,5 +294,63 @@ func FuzzReviewRoutes(f *testing.F) {
 		res := rec.Result()
 		out, _ := io.ReadAll(res.Body)
 		checkNever500(t, res.StatusCode, out, res)
+	})
+}
+
+// TestUnblockRoutes lifts a block under four eyes over HTTP, role by role.
+func TestUnblockRoutes(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		s, keys := reviewServer(t, b)
+		code, body := call(s, keys["analyst1"], "POST", "/v1/counterparties/C1/screen", "")
+		if code != 200 {
+			t.Fatalf("screen: %d %v", code, body)
+		}
+		alert := body["alert"].(map[string]any)
+		path := fmt.Sprintf("/v1/alerts/%d", int64(alert["id"].(float64)))
+		_, body = call(s, keys["analyst1"], "GET", path, "")
+		hit := int64(body["hits"].([]any)[0].(map[string]any)["id"].(float64))
+		if code, body := call(s, keys["analyst1"], "POST", "/v1/counterparties/C1/unblock", `{"reason":"x"}`); code != 422 || body["error"].(map[string]any)["field"] != "counterparty_id" {
+			t.Errorf("unblock of a counterparty not blocked: %d %v", code, body)
+		}
+		disp := fmt.Sprintf(`{"hit_id":%d,"verdict":"true_match","reason_code":"other","comment":"same passport"}`, hit)
+		if code, body := call(s, keys["analyst1"], "POST", path+"/dispositions", disp); code != 200 {
+			t.Fatalf("true match: %d %v", code, body)
+		}
+		for role, want := range map[string]int{"auditor1": 403, "integration1": 403} {
+			if code, _ := call(s, keys[role], "POST", "/v1/counterparties/C1/unblock", `{"reason":"wrong person"}`); code != want {
+				t.Errorf("%s proposed an unblock: %d, want %d", role, code, want)
+			}
+		}
+		if code, body := call(s, keys["analyst1"], "POST", "/v1/counterparties/C1/unblock", `{}`); code != 422 || body["error"].(map[string]any)["field"] != "reason" {
+			t.Errorf("unblock without a reason: %d %v", code, body)
+		}
+		if code, body := call(s, keys["analyst1"], "POST", "/v1/counterparties/C1/unblock", `{"reason":"x","colour":"red"}`); code != 400 || body["error"].(map[string]any)["field"] != "colour" {
+			t.Errorf("unknown field: %d %v", code, body)
+		}
+		code, body = call(s, keys["reviewer1"], "POST", "/v1/counterparties/C1/unblock", `{"reason":"passport shows another person"}`)
+		if code != 201 || body["status"] != "pending_approval" {
+			t.Fatalf("propose: %d %v", code, body)
+		}
+		decide := fmt.Sprintf("/v1/unblock-requests/%d/decision", int64(body["id"].(float64)))
+		if code, body := call(s, keys["analyst2"], "POST", "/v1/counterparties/C1/unblock", `{"reason":"again"}`); code != 409 || body["error"].(map[string]any)["code"] != "unblock_pending" {
+			t.Errorf("second proposal: %d %v", code, body)
+		}
+		for role, want := range map[string]int{"analyst1": 403, "auditor1": 403, "integration1": 403, "reviewer1": 409} {
+			if code, body := call(s, keys[role], "POST", decide, `{"approve":true}`); code != want {
+				t.Errorf("%s decided the unblock: %d %v, want %d", role, code, body, want)
+			}
+		}
+		if code, _ := call(s, keys["reviewer2"], "POST", "/v1/unblock-requests/999999/decision", `{"approve":true}`); code != 404 {
+			t.Errorf("unknown request: %d", code)
+		}
+		if code, body := call(s, keys["reviewer2"], "POST", decide, `{"approve":false}`); code != 422 || body["error"].(map[string]any)["field"] != "note" {
+			t.Errorf("rejection without a note: %d %v", code, body)
+		}
+		if code, body := call(s, keys["reviewer2"], "POST", decide, `{"approve":true,"note":"agreed"}`); code != 200 || body["status"] != "approved" || body["decided_by"] != "reviewer2" {
+			t.Fatalf("approve: %d %v", code, body)
+		}
+		if _, blocked, err := s.store.CounterpartyBlock(context.Background(), "C1"); blocked || err != nil {
+			t.Fatalf("still blocked: %v", err)
+		}
 	})
 }

@@ -46,6 +46,7 @@ type Checker struct {
 	supp7    *goods.List
 	comps    *goods.Matcher
 	history  History
+	parties  Counterparties
 	now      func() time.Time
 	cache    *screenCache
 	warner   ListWarner
@@ -181,6 +182,9 @@ func (c *Checker) Check(ctx context.Context, o *Order) (*Report, error) {
 		return nil, err
 	}
 	if err := st.parties(); err != nil {
+		return nil, err
+	}
+	if err := st.counterparties(ctx); err != nil {
 		return nil, err
 	}
 	if err := st.vessel(); err != nil {

@@ -36,7 +36,23 @@ func baseOrder() *Order {
 func newTestChecker(s Screener) *Checker {
 	c := NewChecker(s, nil)
 	c.SetClock(func() time.Time { return testNow })
+	c.SetCounterparties(testCounterparties)
 	return c
+}
+
+// testCounterparties is a system of record holding C-OK (clear), C-ALERT
+// (an alert in review) and C-BLOCKED (blocked by an approved true match).
+var testCounterparties = fakeCounterparties{
+	"C-OK":    {Known: true},
+	"C-ALERT": {Known: true, OpenAlertID: 7, OpenAlertStatus: "in_review"},
+	"C-BLOCKED": {Known: true, Block: &CounterpartyBlock{AlertID: 3, DispositionID: 5, EntityID: "us_ofac_sdn:12345",
+		DecidedBy: "alice", ApprovedBy: "bob", BlockedAt: time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)}},
+}
+
+type fakeCounterparties map[string]CounterpartyStatus
+
+func (f fakeCounterparties) CounterpartyStatus(_ context.Context, id string) (CounterpartyStatus, error) {
+	return f[id], nil
 }
 
 func findings(r *Report, rule string) []Finding {
@@ -196,6 +212,18 @@ func TestRules(t *testing.T) {
 			o.Parties[0].CustomerSince = "2026-10-01"
 		}, Review, nil},
 		{"new party no fire for old customer", RuleNewParty, nil, nil, "", nil},
+		{"blocked counterparty", RuleCounterpartyBlocked, nil, func(o *Order) { o.Parties[2].CounterpartyID = "C-BLOCKED" }, Block,
+			func(e Evidence) bool {
+				return e.Field == "parties[2].counterparty_id" && e.EntityID == "us_ofac_sdn:12345" && e.DispositionID == 5 &&
+					e.DecidedBy == "alice" && e.ApprovedBy == "bob" && e.BlockedAt == "2026-11-02T09:30:00Z"
+			}},
+		{"counterparty not blocked", RuleCounterpartyBlocked, nil, func(o *Order) { o.Parties[2].CounterpartyID = "C-ALERT" }, "", nil},
+		{"counterparty with open alert", RuleCounterpartyAlert, nil, func(o *Order) { o.Parties[0].CounterpartyID = "C-ALERT" }, Review,
+			func(e Evidence) bool { return e.AlertID == 7 && e.CounterpartyID == "C-ALERT" }},
+		{"counterparty without alert", RuleCounterpartyAlert, nil, func(o *Order) { o.Parties[0].CounterpartyID = "C-OK" }, "", nil},
+		{"unknown counterparty", RuleCounterpartyUnknown, nil, func(o *Order) { o.Parties[1].CounterpartyID = "C-NOPE" }, Review,
+			func(e Evidence) bool { return e.Field == "parties[1].counterparty_id" && e.Value == "C-NOPE" }},
+		{"known counterparty", RuleCounterpartyUnknown, nil, func(o *Order) { o.Parties[1].CounterpartyID = "C-OK" }, "", nil},
 		{"no end user fires", RuleNoEndUser, nil, func(o *Order) { o.Parties = o.Parties[:2] }, Review,
 			func(e Evidence) bool { return e.Field == "parties" }},
 		{"no end user no fire", RuleNoEndUser, nil, nil, "", nil},

@@ -17,7 +17,8 @@ import (
 //   - order: the order's date, license_number and route columns (at most one
 //     per order; optional);
 //   - party: role, name, type, business_type, address, city, country,
-//     identifiers ("type:number; type:number"), customer_since;
+//     identifiers ("type:number; type:number"), customer_since,
+//     counterparty_id;
 //   - line: description, hs_code, manufacturer, part_number, quantity,
 //     unit_value, currency, end_use, license_number.
 //
@@ -27,14 +28,14 @@ import (
 // silently dropped. transshipment_ports holds ports separated by ";".
 var CSVColumns = []string{
 	"order_id", "record",
-	"role", "name", "type", "business_type", "address", "city", "country", "identifiers", "customer_since",
+	"role", "name", "type", "business_type", "address", "city", "country", "identifiers", "customer_since", "counterparty_id",
 	"description", "hs_code", "manufacturer", "part_number", "quantity", "unit_value", "currency", "end_use", "license_number",
 	"date", "export_country", "destination_country", "port_of_loading", "transshipment_ports", "port_of_discharge",
 	"vessel_name", "vessel_imo", "incoterms", "payment_origin_country",
 }
 
 var csvRecordColumns = map[string]map[string]bool{
-	"party": set("role", "name", "type", "business_type", "address", "city", "country", "identifiers", "customer_since"),
+	"party": set("role", "name", "type", "business_type", "address", "city", "country", "identifiers", "customer_since", "counterparty_id"),
 	"line":  set("description", "hs_code", "manufacturer", "part_number", "quantity", "unit_value", "currency", "end_use", "license_number"),
 	"order": set("date", "license_number", "export_country", "destination_country", "port_of_loading", "transshipment_ports", "port_of_discharge", "vessel_name", "vessel_imo", "incoterms", "payment_origin_country"),
 }
@@ -311,7 +312,7 @@ func (r *CSVReader) apply(o *Order, rec []string, line int, rows *csvRows) []Fie
 	case "party":
 		rows.parties = append(rows.parties, line)
 		p := Party{Role: g("role"), Name: g("name"), Type: g("type"), BusinessType: g("business_type"), Address: g("address"),
-			City: g("city"), Country: g("country"), CustomerSince: g("customer_since")}
+			City: g("city"), Country: g("country"), CustomerSince: g("customer_since"), CounterpartyID: g("counterparty_id")}
 		for _, id := range strings.Split(g("identifiers"), ";") {
 			if id = strings.TrimSpace(id); id == "" {
 				continue

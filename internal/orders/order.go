@@ -100,6 +100,10 @@ type Party struct {
 	Identifiers []Identifier `json:"identifiers,omitempty"`
 	// CustomerSince is the date the relationship started (YYYY-MM-DD).
 	CustomerSince string `json:"customer_since,omitempty"`
+	// CounterpartyID is the party's external id in the system of record;
+	// with a store, a blocked counterparty or one with an open alert shows
+	// in the check.
+	CounterpartyID string `json:"counterparty_id,omitempty"`
 }
 
 // Identifier is a registration, tax or other number of a party.
@@ -335,6 +339,10 @@ func (o *Order) normalize() (*normal, error) {
 				add(ip, "longer than 64 bytes")
 			}
 		}
+		text(path+".counterparty_id", p.CounterpartyID, false)
+		if len(p.CounterpartyID) > 200 {
+			add(path+".counterparty_id", "longer than 200 bytes")
+		}
 		if p.CustomerSince != "" {
 			d, err := entity.ParseDate(p.CustomerSince)
 			if err != nil {
@@ -433,7 +441,7 @@ func invalidUTF8(o *Order, bad *[]FieldError) {
 			return func() string { return fmt.Sprintf("parties[%d].%s", i, name) }
 		}
 		for _, c := range []struct{ v, name string }{{p.Role, "role"}, {p.Name, "name"}, {p.Type, "type"}, {p.BusinessType, "business_type"},
-			{p.Address, "address"}, {p.City, "city"}, {p.Country, "country"}, {p.CustomerSince, "customer_since"}} {
+			{p.Address, "address"}, {p.City, "city"}, {p.Country, "country"}, {p.CustomerSince, "customer_since"}, {p.CounterpartyID, "counterparty_id"}} {
 			check(c.v, f(c.name))
 		}
 		for j, id := range p.Identifiers {

@@ -56,6 +56,15 @@ type Evidence struct {
 	// Relation is the kind and name of a linked party.
 	Relation string `json:"relation,omitempty"`
 
+	// Counterparty in the system of record, and the alert and
+	// disposition that blocked it or that are open on it.
+	CounterpartyID string `json:"counterparty_id,omitempty"`
+	AlertID        int64  `json:"alert_id,omitempty"`
+	DispositionID  int64  `json:"disposition_id,omitempty"`
+	DecidedBy      string `json:"decided_by,omitempty"`
+	ApprovedBy     string `json:"approved_by,omitempty"`
+	BlockedAt      string `json:"blocked_at,omitempty"`
+
 	// Goods list entry.
 	HS6         string `json:"hs6,omitempty"`
 	CodeList    string `json:"code_list,omitempty"`

@@ -37,37 +37,41 @@ func (s Severity) rank() int {
 
 // Rule ids. Each is one entry of rules.yaml.
 const (
-	RulePartySanctions     = "party.sanctions_match"
-	RulePartyNearMatch     = "party.near_match"
-	RulePartyExport        = "party.export_restriction"
-	RulePartyLinked        = "party.linked_entity"
-	RuleSupp7              = "goods.supp7_licence"
-	RuleCHPLTransshipment  = "goods.chpl_transshipment"
-	RuleComponentKeyword   = "goods.component_keyword"
-	RuleHSUnlisted         = "goods.hs_unlisted"
-	RuleNoEndUse           = "goods.no_end_use"
-	RuleEmbargoed          = "route.embargoed"
-	RuleOccupied           = "route.occupied_region"
-	RuleTransshipment      = "route.transshipment"
-	RuleCaspian            = "route.caspian_port"
-	RulePortUnknown        = "route.port_unknown"
-	RuleVessel             = "route.vessel_listed"
-	RuleIntermediary       = "redflag.intermediary_consignee"
-	RuleCountryMismatch    = "redflag.country_mismatch"
-	RuleNewParty           = "redflag.new_party"
-	RuleNoEndUser          = "incomplete.no_end_user"
-	RulePartyCountry       = "incomplete.party_country"
-	RuleHSMissing          = "incomplete.hs_missing"
-	RuleNoLists            = "incomplete.no_lists"
-	RuleScoreAccumulated   = "score.accumulated"
-	defaultCSLListSeverity = Review
+	RulePartySanctions      = "party.sanctions_match"
+	RulePartyNearMatch      = "party.near_match"
+	RulePartyExport         = "party.export_restriction"
+	RulePartyLinked         = "party.linked_entity"
+	RuleSupp7               = "goods.supp7_licence"
+	RuleCHPLTransshipment   = "goods.chpl_transshipment"
+	RuleComponentKeyword    = "goods.component_keyword"
+	RuleHSUnlisted          = "goods.hs_unlisted"
+	RuleNoEndUse            = "goods.no_end_use"
+	RuleEmbargoed           = "route.embargoed"
+	RuleOccupied            = "route.occupied_region"
+	RuleTransshipment       = "route.transshipment"
+	RuleCaspian             = "route.caspian_port"
+	RulePortUnknown         = "route.port_unknown"
+	RuleVessel              = "route.vessel_listed"
+	RuleIntermediary        = "redflag.intermediary_consignee"
+	RuleCountryMismatch     = "redflag.country_mismatch"
+	RuleNewParty            = "redflag.new_party"
+	RuleCounterpartyBlocked = "party.counterparty_blocked"
+	RuleCounterpartyAlert   = "party.counterparty_alert"
+	RuleCounterpartyUnknown = "incomplete.counterparty_unknown"
+	RuleNoEndUser           = "incomplete.no_end_user"
+	RulePartyCountry        = "incomplete.party_country"
+	RuleHSMissing           = "incomplete.hs_missing"
+	RuleNoLists             = "incomplete.no_lists"
+	RuleScoreAccumulated    = "score.accumulated"
+	defaultCSLListSeverity  = Review
 )
 
 // RuleIDs returns every rule id the checker knows, sorted.
 func RuleIDs() []string {
 	ids := []string{RulePartySanctions, RulePartyNearMatch, RulePartyExport, RulePartyLinked, RuleSupp7, RuleCHPLTransshipment,
 		RuleComponentKeyword, RuleHSUnlisted, RuleNoEndUse, RuleEmbargoed, RuleOccupied, RuleTransshipment, RuleCaspian, RulePortUnknown, RuleVessel,
-		RuleIntermediary, RuleCountryMismatch, RuleNewParty, RuleNoEndUser, RulePartyCountry, RuleHSMissing, RuleNoLists, RuleScoreAccumulated}
+		RuleIntermediary, RuleCountryMismatch, RuleNewParty, RuleNoEndUser, RulePartyCountry, RuleHSMissing, RuleNoLists, RuleScoreAccumulated,
+		RuleCounterpartyBlocked, RuleCounterpartyAlert, RuleCounterpartyUnknown}
 	sort.Strings(ids)
 	return ids
 }

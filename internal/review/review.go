@@ -30,15 +30,16 @@ const (
 	OpApprove     Operation = "approve"     // second pair of eyes
 	OpEscalate    Operation = "escalate"
 	OpClose       Operation = "close"
+	OpUnblock     Operation = "unblock" // propose lifting a counterparty's block
 )
 
 // permissions: analysts decide, reviewers decide and approve (a reviewer's
 // own decision still needs another reviewer), auditors only read, an
 // integration only screens, admins may do everything.
 var permissions = map[store.Role][]Operation{
-	store.RoleAdmin:       {OpRead, OpScreen, OpAssign, OpDisposition, OpSuppress, OpApprove, OpEscalate, OpClose},
-	store.RoleAnalyst:     {OpRead, OpScreen, OpAssign, OpDisposition, OpSuppress, OpEscalate, OpClose},
-	store.RoleReviewer:    {OpRead, OpScreen, OpAssign, OpDisposition, OpSuppress, OpApprove, OpEscalate, OpClose},
+	store.RoleAdmin:       {OpRead, OpScreen, OpAssign, OpDisposition, OpSuppress, OpApprove, OpEscalate, OpClose, OpUnblock},
+	store.RoleAnalyst:     {OpRead, OpScreen, OpAssign, OpDisposition, OpSuppress, OpEscalate, OpClose, OpUnblock},
+	store.RoleReviewer:    {OpRead, OpScreen, OpAssign, OpDisposition, OpSuppress, OpApprove, OpEscalate, OpClose, OpUnblock},
 	store.RoleAuditor:     {OpRead},
 	store.RoleIntegration: {OpScreen},
 }

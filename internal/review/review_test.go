@@ -403,11 +403,11 @@ func TestTrueMatchBlocksAndConflicts(t *testing.T) {
 
 func TestRoles(t *testing.T) {
 	all := []review.Operation{review.OpRead, review.OpScreen, review.OpAssign, review.OpDisposition,
-		review.OpSuppress, review.OpApprove, review.OpEscalate, review.OpClose}
+		review.OpSuppress, review.OpApprove, review.OpEscalate, review.OpClose, review.OpUnblock}
 	want := map[store.Role]string{
-		store.RoleAdmin:       "read screen assign disposition suppress approve escalate close",
-		store.RoleAnalyst:     "read screen assign disposition suppress escalate close",
-		store.RoleReviewer:    "read screen assign disposition suppress approve escalate close",
+		store.RoleAdmin:       "read screen assign disposition suppress approve escalate close unblock",
+		store.RoleAnalyst:     "read screen assign disposition suppress escalate close unblock",
+		store.RoleReviewer:    "read screen assign disposition suppress approve escalate close unblock",
 		store.RoleAuditor:     "read",
 		store.RoleIntegration: "screen",
 	}

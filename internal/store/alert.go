@@ -329,15 +329,32 @@ func (t *Tx) BlockCounterparty(ctx context.Context, b Block) error {
 // CounterpartyBlock returns the counterparty's block, and false if it is
 // not blocked.
 func (s *Store) CounterpartyBlock(ctx context.Context, id string) (Block, bool, error) {
+	return counterpartyBlock(ctx, s.read, id, "")
+}
+
+// CounterpartyBlock is Store.CounterpartyBlock inside the transaction,
+// the row locked on PostgreSQL, for a change that depends on the block.
+func (t *Tx) CounterpartyBlock(ctx context.Context, id string) (Block, bool, error) {
+	return counterpartyBlock(ctx, t.tx, id, t.s.forUpdate())
+}
+
+func counterpartyBlock(ctx context.Context, q querier, id, lock string) (Block, bool, error) {
 	b := Block{CounterpartyID: id}
+	rows, err := q.QueryContext(ctx, `SELECT alert_id, entity_id, blocked_at, blocked_by FROM counterparty_blocks
+		WHERE counterparty_id = $1`+lock, id)
+	if err != nil {
+		return b, false, fmt.Errorf("block of %s: %w", id, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return b, false, rows.Err()
+	}
 	var at dbTime
-	err := s.read.QueryRowContext(ctx, `SELECT alert_id, entity_id, blocked_at, blocked_by FROM counterparty_blocks
-		WHERE counterparty_id = $1`, id).Scan(&b.AlertID, &b.EntityID, &at, &b.BlockedBy)
-	if errors.Is(err, sql.ErrNoRows) {
-		return b, false, nil
+	if err := rows.Scan(&b.AlertID, &b.EntityID, &at, &b.BlockedBy); err != nil {
+		return b, false, fmt.Errorf("block of %s: %w", id, err)
 	}
 	b.BlockedAt = at.Time
-	return b, err == nil, err
+	return b, true, rows.Err()
 }
 
 // CounterpartyVersion returns one version of a counterparty.

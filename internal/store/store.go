@@ -417,6 +417,12 @@ func (t *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if t.s.backend == Postgres {
+		// pgx prepares and caches each statement per connection itself;
+		// preparing it again per transaction would cost a round trip
+		// each, which is most of a small write's time.
+		return t.tx.ExecContext(ctx, query, args...)
+	}
 	st, err := t.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -425,6 +431,9 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 }
 
 func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if t.s.backend == Postgres {
+		return t.tx.QueryRowContext(ctx, query, args...)
+	}
 	st, err := t.stmt(ctx, query)
 	if err != nil {
 		// A failed prepare surfaces through Scan, as QueryRow's errors do.
