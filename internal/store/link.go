@@ -63,11 +63,21 @@ func (t *Tx) LinkScreening(ctx context.Context, id int64, links []Link) error {
 
 // Links returns the counterparties a screening is linked to.
 func (s *Store) Links(ctx context.Context, screeningID int64) ([]Link, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT screening_id, counterparty_id, counterparty_version, role, field,
-		written, via, score, explanation FROM screening_links WHERE screening_id = $1
-		ORDER BY counterparty_id, role, field`, screeningID)
+	ls, err := queryLinks(ctx, s.read, `WHERE screening_id = $1`, screeningID)
 	if err != nil {
 		return nil, fmt.Errorf("links of screening %d: %w", screeningID, err)
+	}
+	return ls, nil
+}
+
+// queryLinks returns the links the condition selects, one per
+// counterparty, role and field (the newest screening's).
+func queryLinks(ctx context.Context, q querier, where string, args ...any) ([]Link, error) {
+	rows, err := q.QueryContext(ctx, `SELECT screening_id, counterparty_id, counterparty_version, role, field,
+		written, via, score, explanation FROM screening_links `+where+`
+		ORDER BY counterparty_id, role, field, screening_id DESC`, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []Link
@@ -75,7 +85,10 @@ func (s *Store) Links(ctx context.Context, screeningID int64) ([]Link, error) {
 		var l Link
 		if err := rows.Scan(&l.ScreeningID, &l.CounterpartyID, &l.CounterpartyVersion, &l.Role, &l.Field,
 			&l.Written, &l.Via, &l.Score, &l.Explanation); err != nil {
-			return nil, fmt.Errorf("links of screening %d: %w", screeningID, err)
+			return nil, err
+		}
+		if n := len(out); n > 0 && out[n-1].CounterpartyID == l.CounterpartyID && out[n-1].Role == l.Role && out[n-1].Field == l.Field {
+			continue
 		}
 		out = append(out, l)
 	}
