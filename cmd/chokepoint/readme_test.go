@@ -45,6 +45,7 @@ var readmeSkips = []struct {
 	{regexp.MustCompile(`^make race`), "it runs every test again under the race detector, this one included; CI runs the tests"},
 	{regexp.MustCompile(`^bash scripts/fuzz\.sh`), "every fuzz target for 30 s each; .ci/run runs them for 10,000 executions each"},
 	{regexp.MustCompile(`-bench`), "benchmarks take minutes; their figures are in docs/performance.md"},
+	{regexp.MustCompile(`^chokepoint `), "the review walk-through (bare chokepoint, as installed); TestWalkthrough runs it with 1,000 counterparties on both backends"},
 	{regexp.MustCompile(`^\./chokepoint lists update( --timeout \S+)?$`), "downloads from the official URLs and the test machine has no internet; the --base-url form runs against a local mirror"},
 }
 
