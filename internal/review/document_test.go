@@ -136,6 +136,20 @@ func TestRecordDocument(t *testing.T) {
 			t.Errorf("clean text: alert %d, decision %s, links %+v", co.Alert.ID, co.Screening.Decision, co.Screening.Links)
 		}
 
+		// A counterparty registered since is found: the service's index
+		// is rebuilt when the counterparties change.
+		if _, err := f.st.PutCounterparty(f.ctx, f.ops, "", store.Counterparty{ExternalID: "C5", Type: "organisation",
+			Name: "Anatolia Elektronik Dis Ticaret AS", Country: "TR"}); err != nil {
+			t.Fatal(err)
+		}
+		links2, err := f.svc.LinkDocument(f.ctx, ref, res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(links2, func(l store.Link) bool { return l.CounterpartyID == "C5" && l.Via == store.LinkName }) {
+			t.Errorf("a counterparty registered after the index was built is not linked: %+v", links2)
+		}
+
 		// No result, nothing recorded.
 		if _, err := f.svc.RecordDocument(f.ctx, f.ian, "", f.eng, ref, nil); err == nil {
 			t.Error("recorded a document without a result")
