@@ -233,6 +233,10 @@ func printAlert(e *env, a store.Alert) {
 			printReopening(w, h.Reopened)
 		}
 	}
+	for _, l := range a.Links {
+		fmt.Fprintf(w, "  names counterparty %s (version %d) as %s in %s: %q, by %s, score %.2f\n", l.CounterpartyID,
+			l.CounterpartyVersion, l.Role, l.Field, l.Written, l.Via, l.Score)
+	}
 	for _, d := range a.Dispositions {
 		fmt.Fprintf(w, "  disposition %d on hit %d: %s (%s) by %s at %s: %s", d.ID, d.HitID, d.Verdict, d.ReasonCode,
 			d.DecidedBy, d.DecidedAt.Format(time.RFC3339), d.Status)

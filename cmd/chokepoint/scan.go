@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -20,15 +23,18 @@ import (
 	"github.com/chokepoint-dev/chokepoint/internal/messages"
 	"github.com/chokepoint-dev/chokepoint/internal/orders"
 	"github.com/chokepoint-dev/chokepoint/internal/progress"
+	"github.com/chokepoint-dev/chokepoint/internal/review"
 )
 
 func runScan(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "scan", "scan [--format mt|iso20022|bl|invoice|text|html] [--json] [--rules FILE] [--fail-on review|block] FILE|FOLDER...")
+	fs := newFlagSet(e, "scan", "scan [--format mt|iso20022|bl|invoice|text|html] [--json] [--rules FILE] [--fail-on review|block] FILE|FOLDER...\n       chokepoint scan --record --as USER [--db DSN] FILE|FOLDER...")
 	format := fs.String("format", "", "input format: mt, iso20022, bl, invoice, text or html (default: detected from the content and the file name)")
 	asJSON := fs.Bool("json", false, "print one JSON object per document (JSON lines)")
 	rulesFile := fs.String("rules", "", "rules file to use instead of the built-in rules.yaml")
 	failOn := fs.String("fail-on", "", "exit 1 when a document's decision is at least this: review or block (malformed documents always exit 1)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "documents screened in parallel")
+	record := fs.Bool("record", false, "record each document's screening in the system of record, link it to the registered counterparties it names, and open or join its alert on review or block (needs --as)")
+	wf := addWorkflowFlags(fs, e)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -48,6 +54,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	}
 	if *workers < 1 {
 		return &usageError{"--workers must be at least 1"}
+	}
+	if *record && strings.TrimSpace(*wf.as) == "" {
+		return &usageError{"--record needs --as USER: the record says who scanned"}
 	}
 	files, err := scanFiles(pos)
 	if err != nil {
@@ -78,6 +87,36 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	// Free text (text files and the narrative fields of messages) is
 	// scanned with the lists at the rules' party-match threshold.
 	screener := messages.NewScreener(checker, eng)
+	var rec func(*scanItem) error
+	if *record {
+		st, svc, actor, err := wf.open(ctx, e)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		rec = func(it *scanItem) error {
+			d := it.res.Document
+			out, err := svc.RecordDocument(ctx, actor, wf.why(), eng, review.DocumentRef{File: it.file, SHA256: it.sha, Text: it.text}, it.res)
+			if err != nil {
+				return fmt.Errorf("record %s: %s %s: %w", it.file, d.Type, d.Reference, err)
+			}
+			fmt.Fprintf(e.stderr, "%s: %s %s: recorded as screening %d", it.file, d.Type, d.Reference, out.Screening.ID)
+			if out.Alert.ID != 0 {
+				fmt.Fprintf(e.stderr, ", alert %d (%s)", out.Alert.ID, out.Alert.Status)
+			}
+			var linked []string
+			for _, l := range out.Screening.Links {
+				if !slices.Contains(linked, l.CounterpartyID) {
+					linked = append(linked, l.CounterpartyID)
+				}
+			}
+			if len(linked) > 0 {
+				fmt.Fprintf(e.stderr, "; names counterparties %s", strings.Join(linked, ", "))
+			}
+			fmt.Fprintln(e.stderr)
+			return nil
+		}
+	}
 
 	// Files are read and parsed in order by one goroutine, documents are
 	// screened on all workers, and results are printed in input order.
@@ -95,8 +134,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	go func() {
 		defer close(jobs)
 		seq := 0
+		var sha string
 		send := func(it *scanItem) bool {
-			it.seq = seq
+			it.seq, it.sha = seq, sha
 			seq++
 			select {
 			case jobs <- it:
@@ -112,6 +152,8 @@ func runScan(ctx context.Context, e *env, args []string) error {
 				return
 			}
 			read.Add(int64(len(data)))
+			sum := sha256.Sum256(data)
+			sha = hex.EncodeToString(sum[:])
 			f := *format
 			if f == "" {
 				f = messages.DetectFile(data, name)
@@ -177,6 +219,14 @@ func runScan(ctx context.Context, e *env, args []string) error {
 				cancel()
 				continue
 			}
+			if rec != nil && p.res != nil && p.err == nil {
+				bar.Clear()
+				if err := rec(p); err != nil {
+					runErr = err
+					cancel()
+					continue
+				}
+			}
 			switch {
 			case p.perrs != nil:
 				failed = true
@@ -223,6 +273,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 type scanItem struct {
 	seq   int
 	file  string
+	sha   string // of the file's bytes
 	perrs messages.Errors
 	doc   *messages.Document
 	// format and text are a text or HTML file's, scanned whole.

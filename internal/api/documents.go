@@ -16,6 +16,7 @@ import (
 	"github.com/chokepoint-dev/chokepoint/internal/messages"
 	"github.com/chokepoint-dev/chokepoint/internal/orders"
 	"github.com/chokepoint-dev/chokepoint/internal/scan"
+	"github.com/chokepoint-dev/chokepoint/internal/store"
 )
 
 // DocumentScanResponse is the body of a successful POST
@@ -39,6 +40,10 @@ type DocumentScanResponse struct {
 	// Warnings name the lists screened against that are excerpts, stale
 	// or whose last update failed, as on every screening response.
 	Warnings []lists.Warning `json:"warnings"`
+	// Recorded is set when the request asked to record (record=true).
+	Recorded []RecordedDocument `json:"recorded,omitempty"`
+	// textResult is a text or HTML body's result, for recording.
+	textResult *messages.Result
 }
 
 // maxMentions caps the mentions of one document the API returns.
@@ -79,6 +84,19 @@ func (s *server) scanDocument(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.writeError(w, r, err)
 		return
+	}
+	record, err := recordParam(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var actor store.Actor
+	if record {
+		// Who records must be known before any work is done.
+		if actor, err = s.recorder(r); err != nil {
+			s.writeAuthError(w, r, err)
+			return
+		}
 	}
 	b := getBuf()
 	defer putBuf(b)
@@ -138,6 +156,12 @@ func (s *server) scanDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	if out.Mentions == nil {
 		out.Mentions = []messages.Mention{}
+	}
+	if record {
+		if out.Recorded, err = s.recordDocuments(r, l, actor, body, format, &out); err != nil {
+			s.writeError(w, r, reviewError(err))
+			return
+		}
 	}
 	s.writeJSON(w, http.StatusOK, out)
 }
@@ -223,6 +247,7 @@ func (s *server) scanText(r *http.Request, l *loaded, scr *messages.Screener, op
 	}
 	out.Decision, out.RiskScore = res.Report.Decision, &res.Report.RiskScore
 	out.Findings, out.Mentions = res.Findings, res.Mentions
+	out.textResult = res
 	return nil
 }
 

@@ -234,8 +234,19 @@ func (s *Service) RecordOrder(ctx context.Context, actor store.Actor, reason str
 	if err != nil {
 		return Outcome{}, err
 	}
+	sc, err := s.orderScreening(eng, "order", r.OrderID, CauseOrder, input, r)
+	if err != nil {
+		return Outcome{}, err
+	}
+	return s.record(ctx, actor, reason, sc, nil, r)
+}
+
+// orderScreening is the screening of an order check (or of a document
+// checked as one): the rules and list versions, the decision, and each
+// list entry a finding names as a hit.
+func (s *Service) orderScreening(eng Screener, kind, id, cause string, input json.RawMessage, r *orders.Report) (store.Screening, error) {
 	sc := store.Screening{
-		SubjectKind: "order", SubjectID: r.OrderID, Cause: CauseOrder, Input: input, ListVersions: r.ListVersions,
+		SubjectKind: kind, SubjectID: id, Cause: cause, Input: input, ListVersions: r.ListVersions,
 		EngineVersion: s.cfg.EngineVersion, RulesVersion: r.RulesVersion, Threshold: s.cfg.Threshold,
 		Decision: string(r.Decision),
 	}
@@ -248,7 +259,7 @@ func (s *Service) RecordOrder(ctx context.Context, actor store.Actor, reason str
 		seen[ev.EntityID] = true
 		e, ok := eng.Entity(ev.EntityID)
 		if !ok {
-			return Outcome{}, fmt.Errorf("order %s: finding %s names %s, which the engine does not hold", r.OrderID, f.Rule, ev.EntityID)
+			return store.Screening{}, fmt.Errorf("order %s: finding %s names %s, which the engine does not hold", r.OrderID, f.Rule, ev.EntityID)
 		}
 		content, hash := e.HashedCanonical()
 		detail, _ := json.Marshal(map[string]any{"rule": f.Rule, "rule_version": f.RuleVersion, "severity": f.Severity,
@@ -257,7 +268,7 @@ func (s *Service) RecordOrder(ctx context.Context, actor store.Actor, reason str
 		h := store.Hit{EntityID: ev.EntityID}
 		for _, id := range ev.AlsoListed {
 			if err := addReferent(eng, &h, id); err != nil {
-				return Outcome{}, fmt.Errorf("order %s: %w", r.OrderID, err)
+				return store.Screening{}, fmt.Errorf("order %s: %w", r.OrderID, err)
 			}
 		}
 		sc.Hits = append(sc.Hits, store.Hit{
@@ -266,7 +277,7 @@ func (s *Service) RecordOrder(ctx context.Context, actor store.Actor, reason str
 			Explanation: f.Reason, Detail: detail, Priority: s.cfg.HitPriority(ev.Score, blocking, ev.Programs), Blocking: blocking,
 		})
 	}
-	return s.record(ctx, actor, reason, sc, nil, r)
+	return sc, nil
 }
 
 func sourcesOf(ids []string) []string {

@@ -240,6 +240,7 @@ type Service struct {
 	store *store.Store
 	cfg   Config
 	now   func() time.Time
+	cpCache
 }
 
 // New returns the workflow over s with cfg.

@@ -46,6 +46,8 @@ type Alert struct {
 	// listings.
 	Hits         []Hit         `json:"hits,omitempty"`
 	Dispositions []Disposition `json:"dispositions,omitempty"`
+	// Links are the registered counterparties the alert's documents name.
+	Links []Link `json:"links,omitempty"`
 }
 
 // Disposition statuses.
@@ -148,6 +150,9 @@ func fillAlert(ctx context.Context, q querier, a *Alert) error {
 	var err error
 	if a.Hits, err = queryHits(ctx, q, `WHERE h.alert_id = $1 AND h.state = 'alerted' ORDER BY h.priority, h.score DESC, h.id`, a.ID); err != nil {
 		return fmt.Errorf("alert %d: %w", a.ID, err)
+	}
+	if a.Links, err = queryLinks(ctx, q, `WHERE screening_id IN (SELECT id FROM screenings WHERE alert_id = $1)`, a.ID); err != nil {
+		return fmt.Errorf("alert %d: links: %w", a.ID, err)
 	}
 	rows, err := q.QueryContext(ctx, `SELECT id, alert_id, hit_id, verdict, reason_code, comment, suppress_until, status,
 		decided_by, decided_at, approved_by, approved_at, approval_note FROM dispositions WHERE alert_id = $1 ORDER BY id`, a.ID)

@@ -33,6 +33,8 @@ type Screening struct {
 	CreatedAt time.Time `json:"created_at"`
 	CreatedBy string    `json:"created_by"`
 	Hits      []Hit     `json:"hits"`
+	// Links are the registered counterparties a scanned document names.
+	Links []Link `json:"links,omitempty"`
 }
 
 // Hit states.
@@ -192,17 +194,22 @@ func (s *Store) Screening(ctx context.Context, id int64) (Screening, error) {
 	if err := json.Unmarshal([]byte(lv), &sc.ListVersions); err != nil {
 		return sc, fmt.Errorf("screening %d: list versions: %w", id, err)
 	}
-	sc.Hits, err = queryHits(ctx, s.read, `WHERE h.screening_id = $1 ORDER BY h.id`, id)
+	if sc.Hits, err = queryHits(ctx, s.read, `WHERE h.screening_id = $1 ORDER BY h.id`, id); err != nil {
+		return sc, err
+	}
+	sc.Links, err = s.Links(ctx, id)
 	return sc, err
 }
 
-// Screenings returns the screenings of a subject, newest first.
+// Screenings returns the screenings of a subject, newest first; a
+// counterparty's include the scanned documents linked to it.
 func (s *Store) Screenings(ctx context.Context, kind, id string, limit int) ([]Screening, error) {
 	if limit <= 0 {
 		limit = 50
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT id FROM screenings WHERE subject_kind = $1 AND subject_id = $2
-		ORDER BY id DESC LIMIT $3`, kind, id, limit)
+		UNION SELECT screening_id FROM screening_links WHERE $1 = 'counterparty' AND counterparty_id = $2
+		ORDER BY 1 DESC LIMIT $3`, kind, id, limit)
 	if err != nil {
 		return nil, err
 	}
