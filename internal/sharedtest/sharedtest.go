@@ -2,9 +2,9 @@
 // data) that tests read, and skips a test with a clear message when it is
 // absent, or fails it when CHOKEPOINT_REQUIRE_SHARED is set (as CI does).
 //
-// A package whose tests use it runs them through [Main], so that a
-// `go test ./...` without the shared material prints one line saying how
-// many tests skipped and why.
+// A package whose tests use it runs them through [Main], which prints one
+// line saying how many of its tests skipped for want of the shared
+// material and why.
 package sharedtest
 
 import (
@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -140,41 +139,21 @@ func defeatTestCache() {
 	}
 }
 
-// Main runs the package's tests and says how many of them skipped for want
-// of the shared material, and why. Call it from TestMain:
+// Main runs the package's tests and then, when some skipped for want of
+// the shared material, prints one line saying how many and why. Call it
+// from TestMain:
 //
 //	func TestMain(m *testing.M) { sharedtest.Main(m) }
-//
-// Its own line goes to the package's output, which go test shows with -v
-// or when the package fails. Run under `go test` without -v, the packages
-// of one run add their counts to one tally and the last of them prints a
-// single line for the whole run (see [tally]); a package the tally cannot
-// place prints its own line there instead.
 func Main(m *testing.M) {
 	code := m.Run()
-	n := skipped.Load()
-	var why []string
-	reasons.Range(func(k, _ any) bool { why = append(why, k.(string)); return true })
-	sort.Strings(why)
-	pkg := pkgDir()
-	if n > 0 {
-		fmt.Print(summary(n, 0, pkg, why))
-	}
-	if quiet() && !tally(pkg, n, why) && n > 0 {
-		announce(summary(n, 0, pkg, why))
+	if n := skipped.Load(); n > 0 {
+		var why []string
+		reasons.Range(func(k, _ any) bool { why = append(why, k.(string)); return true })
+		line := fmt.Sprintf("sharedtest: %s: %d %s skipped: %s\n", pkgDir(), n, plural(n, "test", "tests"), strings.Join(why, "; "))
+		fmt.Print(line)
+		announce(line)
 	}
 	os.Exit(code)
-}
-
-// summary is the line for n skipped tests: of package pkg, or of pkgs
-// packages when pkg is "".
-func summary(n int64, pkgs int, pkg string, why []string) string {
-	where := pkg
-	if pkg == "" {
-		where = fmt.Sprintf("%d %s in %d %s", n, plural(n, "test", "tests"), pkgs, plural(int64(pkgs), "package", "packages"))
-		return fmt.Sprintf("sharedtest: %s skipped: %s\n", where, strings.Join(why, "; "))
-	}
-	return fmt.Sprintf("sharedtest: %s: %d %s skipped: %s\n", where, n, plural(n, "test", "tests"), strings.Join(why, "; "))
 }
 
 func plural(n int64, one, many string) string {
@@ -193,26 +172,22 @@ func pkgDir() string {
 	return wd
 }
 
-// quiet reports whether go test hides this package's output when it
-// passes: on Linux, under the go command, without -v or -json.
-func quiet() bool {
-	v := flag.Lookup("test.v")
-	return runtime.GOOS == "linux" && v != nil && v.Value.String() == "false" && parentIsGo()
-}
-
-func parentIsGo() bool {
-	comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", os.Getppid()))
-	return err == nil && strings.TrimSpace(string(comm)) == "go"
-}
-
-// announce writes line where the person who ran `go test ./...` reads it,
-// when [quiet]: go test shows a passing package's output only with -v, so
-// the line printed by Main would be lost there. The test binary's parent
+// announce writes line where the person who ran `go test ./...` reads it.
+// go test shows a passing package's output only with -v, so the line
+// printed by Main would be lost there. On Linux the test binary's parent
 // is the go command, and its standard error is the terminal or the CI log:
 // the line goes there too, unless it is the file our own output already
 // reaches, or a regular file (whose offset the go command owns).
 func announce(line string) {
-	target := fmt.Sprintf("/proc/%d/fd/2", os.Getppid())
+	if v := flag.Lookup("test.v"); runtime.GOOS != "linux" || v == nil || v.Value.String() != "false" {
+		return // with -v (or -json) go test shows the output already
+	}
+	ppid := os.Getppid()
+	comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", ppid))
+	if err != nil || strings.TrimSpace(string(comm)) != "go" {
+		return
+	}
+	target := fmt.Sprintf("/proc/%d/fd/2", ppid)
 	fi, err := os.Stat(target)
 	if err != nil || fi.Mode().IsRegular() {
 		return

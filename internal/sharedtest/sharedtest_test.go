@@ -2,13 +2,11 @@ package sharedtest
 
 import (
 	"errors"
-	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sort"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -80,7 +78,32 @@ func TestRequireShared(t *testing.T) {
 // TestEveryUserHasMain: a package whose tests read ../shared runs them
 // through Main, or its skips go uncounted.
 func TestEveryUserHasMain(t *testing.T) {
-	uses, hasMain, err := scan(ModuleRoot())
+	root := ModuleRoot()
+	uses := map[string]bool{}
+	hasMain := map[string]bool{}
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if !strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		dir, _ := filepath.Rel(root, filepath.Dir(path))
+		if strings.Contains(string(src), "sharedtest.") {
+			uses[dir] = true
+		}
+		if strings.Contains(string(src), "sharedtest.Main(m)") || strings.Contains(string(src), "func TestMain(m *testing.M) { Main(m) }") {
+			hasMain[dir] = true
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,90 +114,5 @@ func TestEveryUserHasMain(t *testing.T) {
 		if !hasMain[dir] {
 			t.Errorf("%s: tests use sharedtest but no TestMain calls sharedtest.Main (add func TestMain(m *testing.M) { sharedtest.Main(m) })", dir)
 		}
-	}
-}
-
-// TestRunPackages: the packages a go test command line names, among those
-// whose tests call Main, are the ones whose reports complete its tally.
-func TestRunPackages(t *testing.T) {
-	root := ModuleRoot()
-	_, users, err := scan(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		dir  string
-		args []string
-		want []string // nil: every package that calls Main
-	}{
-		{root, []string{"./..."}, nil},
-		{root, []string{"-count=1", "-run", "Test", "./...", "-args", "./internal/x"}, nil},
-		{root, []string{"github.com/chokepoint-dev/chokepoint/..."}, nil},
-		{root, []string{"all"}, nil},
-		{root, []string{"-p", "1", "./internal/lists/..."}, []string{"internal/lists", "internal/lists/csl", "internal/lists/eu", "internal/lists/ftm", "internal/lists/ofac", "internal/lists/uk", "internal/lists/un"}},
-		{filepath.Join(root, "internal", "lists"), []string{"./ofac", "../goods/"}, []string{"internal/goods", "internal/lists/ofac"}},
-		{filepath.Join(root, "internal", "lists"), nil, []string{"internal/lists"}},
-		{root, []string{"./internal/country"}, []string{}},
-		{root, []string{"std"}, []string{}},
-	} {
-		got := goRun{dir: c.dir, args: c.args}.packages()
-		want := c.want
-		if want == nil {
-			want = []string{}
-			for d := range users {
-				want = append(want, d)
-			}
-		}
-		var gotList []string
-		for d := range got {
-			gotList = append(gotList, d)
-		}
-		sort.Strings(gotList)
-		sort.Strings(want)
-		if strings.Join(gotList, " ") != strings.Join(want, " ") {
-			t.Errorf("go test %q in %s: packages %q, want %q", c.args, c.dir, gotList, want)
-		}
-	}
-	if len(users) < 10 || !users["internal/sharedtest"] || !users["cmd/chokepoint"] {
-		t.Errorf("packages calling Main: %v; the scan missed some", users)
-	}
-}
-
-// TestOneLinePerRun runs go test on three packages without the shared
-// material: one line for the run, with the total of their skips.
-func TestOneLinePerRun(t *testing.T) {
-	if testing.Short() || os.Getenv("SHAREDTEST_INNER") != "" {
-		t.Skip("runs go test; not in -short, nor inside itself")
-	}
-	pkgs := []string{"./internal/goods/", "./internal/lists/csl/", "./internal/sharedtest/"}
-	run := func(v bool) string {
-		args := append([]string{"test", "-count=1"}, pkgs...)
-		if v {
-			args = append(args, "-v")
-		}
-		cmd := exec.Command("go", args...)
-		cmd.Dir = ModuleRoot()
-		cmd.Env = append(os.Environ(), "CHOKEPOINT_SHARED=/nonexistent", RequireVar+"=", "SHAREDTEST_INNER=1")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("go test: %v\n%s", err, out)
-		}
-		return string(out)
-	}
-	// -v shows each package's own line; their sum is the run's total.
-	var total int64
-	pkgLines := regexp.MustCompile(`(?m)^sharedtest: (internal/[a-z/]+): (\d+) tests? skipped: CHOKEPOINT_SHARED=/nonexistent is not a directory$`).FindAllStringSubmatch(run(true), -1)
-	for _, m := range pkgLines {
-		n, _ := strconv.ParseInt(m[2], 10, 64)
-		total += n
-	}
-	if len(pkgLines) != 2 || total < 2 {
-		t.Fatalf("-v: package lines %q; want one for goods and one for csl", pkgLines)
-	}
-	out := run(false)
-	lines := regexp.MustCompile(`(?m)^sharedtest:.*$`).FindAllString(out, -1)
-	want := fmt.Sprintf("sharedtest: %d tests in 2 packages skipped: CHOKEPOINT_SHARED=/nonexistent is not a directory", total)
-	if len(lines) != 1 || lines[0] != want {
-		t.Errorf("summary lines %q, want one: %q\n%s", lines, want, out)
 	}
 }
