@@ -18,6 +18,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // RequireVar names the variable that turns a skip for want of the shared
@@ -117,7 +118,11 @@ func missing(tb testing.TB, why, format string, args ...any) {
 // of the shared material. go test does not recheck files outside the
 // module, so a cached run would go on skipping in silence after ../shared
 // appears; it does not cache a result when the test opened a file of the
-// module modified in the last two seconds. The stamp is in .gitignore.
+// module modified less than two seconds before the test ended. The stamp's
+// modification time is set a century ahead, so that it stays that recent
+// however long the package's tests run on after their first skip (a stamp
+// written only at the skip let packages running longer be cached). The stamp
+// is in .gitignore.
 func defeatTestCache() {
 	mod := ModuleRoot()
 	if mod == "" {
@@ -127,6 +132,8 @@ func defeatTestCache() {
 	if os.WriteFile(stamp, []byte("a test run skipped for want of ../shared\n"), 0o644) != nil {
 		return
 	}
+	now := time.Now()
+	os.Chtimes(stamp, now, now.AddDate(100, 0, 0))
 	if f, err := os.Open(stamp); err == nil {
 		f.Close()
 	}
