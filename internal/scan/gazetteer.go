@@ -440,7 +440,7 @@ func (sc *Scanner) identifierMention(d *doc, i, j int, raw string, refs []idRef,
 	if len(raw) > match.MaxIDLen {
 		return Mention{}, false, nil
 	}
-	ms, err := sc.s.Screen(match.Query{IDs: []string{raw}}, match.Options{Threshold: opt.Threshold, MinScore: 0.01, Limit: match.MaxLimit})
+	ms, err := sc.s.Screen(match.Query{IDs: []string{strings.ToValidUTF8(raw, "\uFFFD")}}, match.Options{Threshold: opt.Threshold, MinScore: 0.01, Limit: match.MaxLimit})
 	if err != nil {
 		return Mention{}, false, err
 	}

@@ -95,7 +95,10 @@ func (sc *Scanner) parties(ctx context.Context, d *doc, opt Options) ([]Mention,
 		ms, seen := screened[q]
 		if !seen {
 			var err error
-			ms, err = sc.s.Screen(match.Query{Name: q}, match.Options{Threshold: opt.Threshold, MinScore: opt.MinScore, Limit: match.MaxLimit})
+			// The engine refuses text that is not UTF-8; a stray byte
+			// of a document read leniently (a file in another encoding)
+			// is screened as U+FFFD rather than dropping the span.
+			ms, err = sc.s.Screen(match.Query{Name: strings.ToValidUTF8(q, "\uFFFD")}, match.Options{Threshold: opt.Threshold, MinScore: opt.MinScore, Limit: match.MaxLimit})
 			if err != nil {
 				return nil, err
 			}

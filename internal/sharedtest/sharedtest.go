@@ -10,7 +10,6 @@ package sharedtest
 import (
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -149,9 +148,9 @@ func Main(m *testing.M) {
 	if n := skipped.Load(); n > 0 {
 		var why []string
 		reasons.Range(func(k, _ any) bool { why = append(why, k.(string)); return true })
-		line := fmt.Sprintf("sharedtest: %s: %d %s skipped: %s\n", pkgDir(), n, plural(n, "test", "tests"), strings.Join(why, "; "))
-		fmt.Print(line)
-		announce(line)
+		reason := strings.Join(why, "; ")
+		fmt.Printf("sharedtest: %s: %d %s skipped: %s\n", pkgDir(), n, plural(n, "test", "tests"), reason)
+		announce(reason)
 	}
 	os.Exit(code)
 }
@@ -172,15 +171,18 @@ func pkgDir() string {
 	return wd
 }
 
-// announce writes line where the person who ran `go test ./...` reads it.
+// announce writes one line for the whole run where the person who ran
+// `go test ./...` reads it: the first package to skip says how many tests
+// of the module read the shared material (Needing) and why they skip; the
+// others stay silent, so the run shows one line, not one per package.
 // go test shows a passing package's output only with -v, so the line
 // printed by Main would be lost there. On Linux the test binary's parent
 // is the go command, and its standard error is the terminal or the CI log:
 // the line goes there too, unless it is the file our own output already
 // reaches, or a regular file (whose offset the go command owns).
-func announce(line string) {
+func announce(reason string) {
 	if v := flag.Lookup("test.v"); runtime.GOOS != "linux" || v == nil || v.Value.String() != "false" {
-		return // with -v (or -json) go test shows the output already
+		return // with -v (or -json) go test shows each package's line already
 	}
 	ppid := os.Getppid()
 	comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", ppid))
@@ -195,10 +197,17 @@ func announce(line string) {
 	if out, err := os.Stdout.Stat(); err == nil && os.SameFile(fi, out) {
 		return
 	}
+	if !firstInRun(os.TempDir(), ppid) {
+		return
+	}
+	tests, pkgs, err := Needing(ModuleRoot())
+	if err != nil {
+		return
+	}
 	f, err := os.OpenFile(target, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		return
 	}
 	defer f.Close()
-	io.WriteString(f, line)
+	fmt.Fprintf(f, "sharedtest: %d tests in %d packages skip for want of the shared material: %s (go test -v shows each package's count)\n", tests, pkgs, reason)
 }

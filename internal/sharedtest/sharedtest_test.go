@@ -116,3 +116,49 @@ func TestEveryUserHasMain(t *testing.T) {
 		}
 	}
 }
+
+// TestNeeding counts, in a module made for the test, the tests that reach
+// the shared material directly or through a helper of their package, and
+// not those that only run through Main or use nothing of it.
+func TestNeeding(t *testing.T) {
+	root := t.TempDir()
+	write := func(rel, src string) {
+		p := filepath.Join(root, rel)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module x\n")
+	write("a/a_test.go", `package a
+func TestMain(m *testing.M) { sharedtest.Main(m) }
+func data(t *testing.T) []byte { return sharedtest.Read(t, "x") }
+func TestDirect(t *testing.T) { sharedtest.Path(t, "x") }
+func TestHelper(t *testing.T) { _ = data(t) }
+func FuzzHelper(f *testing.F) { f.Fuzz(func(t *testing.T, s string) { data(t) }) }
+func TestNone(t *testing.T) { _ = sharedtest.ModuleRoot() }
+`)
+	write("b/b_test.go", "package b\nfunc TestPlain(t *testing.T) {}\n")
+	write("a/testdata/c_test.go", "package c\nfunc TestIgnored(t *testing.T) { sharedtest.Root() }\n")
+	tests, pkgs, err := Needing(root)
+	if err != nil || tests != 3 || pkgs != 1 {
+		t.Errorf("Needing = %d tests in %d packages, %v; want 3 in 1", tests, pkgs, err)
+	}
+	// On the project itself: the packages that read lists and eval data.
+	tests, pkgs, err = Needing(ModuleRoot())
+	if err != nil || tests < 100 || pkgs < 10 {
+		t.Errorf("Needing(module) = %d tests in %d packages, %v; want at least 100 in 10", tests, pkgs, err)
+	}
+}
+
+// TestFirstInRun: of the test binaries one go command runs, only the
+// first to ask prints the run's line.
+func TestFirstInRun(t *testing.T) {
+	dir := t.TempDir()
+	if !firstInRun(dir, os.Getpid()) {
+		t.Fatal("the first binary of a run was not first")
+	}
+	if firstInRun(dir, os.Getpid()) {
+		t.Error("a second binary of the same run was first too")
+	}
+}
