@@ -2,9 +2,10 @@
 // data) that tests read, and skips a test with a clear message when it is
 // absent, or fails it when CHOKEPOINT_REQUIRE_SHARED is set (as CI does).
 //
-// A package whose tests use it runs them through [Main], which prints one
-// line saying how many of its tests skipped for want of the shared
-// material and why.
+// A package whose tests use it runs them through [Main]: without the
+// shared material a whole `go test ./...` run prints one line saying how
+// many tests of the module need it and why they skipped, and -v shows each
+// package's own count.
 package sharedtest
 
 import (
