@@ -135,7 +135,7 @@ func TestMain(m *testing.M) { sharedtest.Main(m) }
 func data(t *testing.T) []byte { return sharedtest.Read(t, "x") }
 func TestDirect(t *testing.T) { sharedtest.Path(t, "x") }
 func TestHelper(t *testing.T) { _ = data(t) }
-func FuzzHelper(f *testing.F) { f.Fuzz(func(t *testing.T, s string) { data(t) }) }
+	func FuzzHelper(f *testing.F) { f.Fuzz(func(t *testing.T, s string) { data(t) }) }
 func TestNone(t *testing.T) { _ = sharedtest.ModuleRoot() }
 `)
 	write("b/b_test.go", "package b\nfunc TestPlain(t *testing.T) {}\n")
